@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * tensorgrad: Keras-style deep learning for TypeScript. This file is the
+ * only public entry; it re-exports, nothing more.
+ */
+export { Tensor, type NestedArray, type TensorLike } from "./core/tensor.js";
+export { type DType, type TypedArray } from "./core/dtype.js";
+export { type Shape } from "./core/shape.js";
+export {
+  TensorgradError,
+  ShapeError,
+  DTypeError,
+  ValueError,
+  NotImplementedError,
+} from "./core/errors.js";
+export { setSeed } from "./core/random.js";
+export { setBackend, getBackend } from "./backend/registry.js";
+export * from "./ops/binary.js";
+export * from "./ops/cast.js";
+export * from "./ops/creation.js";
+export * from "./ops/linalg.js";
+export * from "./ops/random.js";
+export * from "./ops/reduction.js";
+export * from "./ops/select.js";
+export * from "./ops/shape.js";
+export * from "./ops/unary.js";
+export {
+  GradientTape,
+  type GradientTapeOptions,
+  type GradientsOf,
+  type Structure,
+  type UnconnectedGradients,
+} from "./autodiff/tape.js";
+export {
+  grad,
+  grads,
+  valueAndGrad,
+  valueAndGrads,
+  customGrad,
+  type CustomGradResult,
+} from "./autodiff/functional.js";
+export { Variable, type VariableOptions } from "./variables.js";
+export * as testing from "./testing/index.js";
