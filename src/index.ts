@@ -41,3 +41,12 @@ export {
 } from "./autodiff/functional.js";
 export { Variable, type VariableOptions } from "./variables.js";
 export * as testing from "./testing/index.js";
+export { setWarningHandler, type WarningHandler } from "./core/log.js";
+export { zip } from "./utils.js";
+export * as initializers from "./nn/initializers.js";
+export * as activations from "./nn/activations.js";
+export * as layers from "./nn/layers/index.js";
+export * as losses from "./nn/losses.js";
+export * as optimizers from "./nn/optimizers/index.js";
+export { clearSession } from "./nn/layers/layer.js";
+export { Sequential, type SequentialArgs } from "./nn/models/sequential.js";

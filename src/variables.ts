@@ -15,6 +15,8 @@ export interface VariableOptions {
   name?: string;
   /** Whether tapes watch it and optimizers train it. Default true. */
   trainable?: boolean;
+  /** A projection optimizers apply after each update. Default none. */
+  constraint?: ((value: Tensor) => Tensor) | null;
   /** The dtype; default: that of the initial value. */
   dtype?: DType;
 }
@@ -38,6 +40,8 @@ export class Variable extends Tensor {
   name: string;
   /** Whether tapes watch it and optimizers update it. */
   trainable: boolean;
+  /** A projection optimizers apply after each update, or null. */
+  constraint: ((value: Tensor) => Tensor) | null;
   #snapshot: Tensor | null = null;
 
   constructor(initial: TensorLike, options: VariableOptions = {}) {
@@ -49,6 +53,7 @@ export class Variable extends Tensor {
     super(t.data, t.shape, t.dtype);
     this.name = options.name ?? "Variable";
     this.trainable = options.trainable ?? true;
+    this.constraint = options.constraint ?? null;
   }
 
   /** The current value as an immutable tensor. */

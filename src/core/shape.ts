@@ -66,7 +66,7 @@ function isDim(d: unknown): boolean {
 
 /** Maps a possibly negative axis into [0, rank). */
 export function normalizeAxis(axis: number, rank: number, op: string): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new ValueError(
       `${op}: expected an axis in [${-rank}, ${rank}), got ${show(axis)}`,
     );

@@ -63,6 +63,10 @@ function arithmetic(op: Arithmetic, x: TensorLike, z: TensorLike): Tensor {
   let [a, b] = operands(x, z, op);
   let dtype = a.dtype === b.dtype ? a.dtype : promote(a.dtype, b.dtype);
   if (op === "div" && !isFloat(dtype)) dtype = "float32";
+  // Bools add and multiply as int32 (as sum does): a bool holds only 0, 1.
+  else if (dtype === "bool" && op !== "maximum" && op !== "minimum") {
+    dtype = "int32";
+  }
   if (a.dtype !== dtype) a = cast(a, dtype);
   if (b.dtype !== dtype) b = cast(b, dtype);
   const shape =

@@ -19,7 +19,7 @@ export function make(values: TypedArray, shape: Shape, dtype: DType): Tensor {
 /** A one-element tensor of `dtype`. @internal */
 export function scalarOf(value: number, dtype: DType): Tensor {
   const v = allocate(dtype, 1);
-  v[0] = dtype === "bool" ? (value ? 1 : 0) : value;
+  v[0] = dtype === "bool" ? (value !== 0 ? 1 : 0) : value;
   return new Tensor(v, [], dtype);
 }
 
@@ -104,7 +104,8 @@ export function fromValues(
   const finalDType = dtype ?? natural;
   const values = allocate(finalDType, flat.length);
   if (finalDType === "bool") {
-    for (let i = 0; i < flat.length; i++) values[i] = flat[i] ? 1 : 0;
+    // NaN counts as true: only 0 and false are false, as in NumPy.
+    for (let i = 0; i < flat.length; i++) values[i] = +flat[i]! !== 0 ? 1 : 0;
   } else if (finalDType === "int32") {
     for (let i = 0; i < flat.length; i++) values[i] = Math.trunc(+flat[i]!);
   } else {
@@ -133,11 +134,16 @@ function flatten(
   path: string,
 ): void {
   if (axis === shape.length) {
+    if (Array.isArray(x)) {
+      throw new ShapeError(
+        `${where}: expected a nested array of shape ${show(shape)}, got a ` +
+          `ragged one (an array at index ${path || "[]"})`,
+      );
+    }
     if (typeof x !== "number" && typeof x !== "boolean") {
       throw new ValueError(
-        `${where}: expected numbers or booleans, got ` +
-          `${Array.isArray(x) ? "a ragged nested array" : show(x)} at ` +
-          `index ${path || "[]"}`,
+        `${where}: expected numbers or booleans, got ${show(x)} at index ` +
+          `${path || "[]"}`,
       );
     }
     out.push(x);

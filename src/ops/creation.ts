@@ -71,10 +71,20 @@ export function fill(
   value: number,
   dtype: DType = "float32",
 ): Tensor {
-  const s = checkShape(shape, "fill");
-  checkDType(dtype, "fill");
+  return filled(shape, value, dtype, "fill");
+}
+
+/** fill, with errors that name the public op `where`. */
+function filled(
+  shape: readonly number[],
+  value: number,
+  dtype: DType,
+  where: string,
+): Tensor {
+  const s = checkShape(shape, where);
+  checkDType(dtype, where);
   const v = allocate(dtype, sizeOf(s));
-  if (value !== 0) v.fill(dtype === "bool" ? (value ? 1 : 0) : value);
+  if (value !== 0) v.fill(dtype === "bool" ? 1 : value);
   return make(v, s, dtype);
 }
 
@@ -91,7 +101,7 @@ export function zeros(
   shape: readonly number[],
   dtype: DType = "float32",
 ): Tensor {
-  return fill(shape, 0, dtype);
+  return filled(shape, 0, dtype, "zeros");
 }
 
 /**
@@ -107,7 +117,7 @@ export function ones(
   shape: readonly number[],
   dtype: DType = "float32",
 ): Tensor {
-  return fill(shape, 1, dtype);
+  return filled(shape, 1, dtype, "ones");
 }
 
 /**
@@ -211,6 +221,7 @@ export function linspace(
   if (!Number.isInteger(num) || num < 0) {
     throw new ValueError(`linspace: expected a count >= 0, got ${show(num)}`);
   }
+  checkDType(dtype, "linspace");
   const v = allocate(dtype, num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++)

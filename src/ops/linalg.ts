@@ -6,10 +6,9 @@ import { broadcastShapes } from "../core/shape.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { backend } from "../backend/registry.js";
 import { cast } from "./cast.js";
-import { toTensor } from "./convert.js";
 import { sum } from "./reduction.js";
 import { reshape } from "./shape.js";
-import { output } from "./util.js";
+import { operands, output } from "./util.js";
 
 /**
  * The matrix product of the last two dimensions of `a` and `b`, with
@@ -32,8 +31,7 @@ export function matMul(
   transposeA = false,
   transposeB = false,
 ): Tensor {
-  let ta = toTensor(a, "matMul");
-  let tb = toTensor(b, "matMul", ta.dtype);
+  let [ta, tb] = operands(a, b, "matMul");
   if (ta.rank === 0 || tb.rank === 0) {
     throw new ShapeError(
       `matMul: expected tensors of rank >= 1, got shapes ${show(ta.shape)} ` +
@@ -122,8 +120,7 @@ function sumToBatch(g: Tensor, shape: readonly number[]): Tensor {
  * ```
  */
 export function dot(a: TensorLike, b: TensorLike): Tensor {
-  const ta = toTensor(a, "dot");
-  const tb = toTensor(b, "dot", ta.dtype);
+  const [ta, tb] = operands(a, b, "dot");
   if (ta.rank < 1 || ta.rank > 2 || tb.rank < 1 || tb.rank > 2) {
     throw new ShapeError(
       `dot: expected tensors of rank 1 or 2, got shapes ${show(ta.shape)} ` +

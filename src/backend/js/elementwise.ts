@@ -30,7 +30,7 @@ const UNARY: Record<UnaryOp, F1> = {
   floor: Math.floor,
   ceil: Math.ceil,
   round: roundHalfEven,
-  logicalNot: (x) => (x ? 0 : 1),
+  logicalNot: (x) => (x !== 0 ? 0 : 1),
   isNaN: (x) => (x !== x ? 1 : 0),
 };
 
@@ -158,7 +158,7 @@ export function where(
 export function cast(x: TypedArray, out: DType): TypedArray {
   const r = allocate(out, x.length);
   if (out === "bool") {
-    for (let i = 0; i < x.length; i++) r[i] = x[i] ? 1 : 0;
+    for (let i = 0; i < x.length; i++) r[i] = x[i] !== 0 ? 1 : 0;
   } else if (out === "int32") {
     for (let i = 0; i < x.length; i++) r[i] = Math.trunc(x[i]!);
   } else {
