@@ -73,8 +73,8 @@ export function linear(x: TensorLike): Tensor {
 /**
  * The rectified linear unit: `relu(x) = max(x, 0)`. With options, as in
  * Keras 3: `x` above `threshold`, `negativeSlope · (x − threshold)` at or
- * below it, and at most `maxValue`. The gradient at a kink is 0 from the
- * side of the threshold, as in TensorFlow.
+ * below it, and at most `maxValue`. With the defaults it is the relu op,
+ * whose gradient at 0 is 0, as in TensorFlow.
  *
  * Options: `negativeSlope` (default 0), `maxValue` (default null: no
  * limit), `threshold` (default 0).
@@ -86,8 +86,10 @@ export function linear(x: TensorLike): Tensor {
  * console.log(tg.activations.relu(x).toArray()); // [ 0, 0, 0, 5, 10 ]
  * console.log(tg.activations.relu(x, { negativeSlope: 0.5 }).toArray());
  * // [ -5, -2.5, 0, 5, 10 ]
- * console.log(tg.activations.relu(x, { maxValue: 5 }).toArray()); // [ 0, 0, 0, 5, 5 ]
- * console.log(tg.activations.relu(x, { threshold: 5 }).toArray()); // [ -0, -0, 0, 0, 10 ]
+ * console.log(tg.activations.relu(x, { maxValue: 5 }).toArray());
+ * // [ 0, 0, 0, 5, 5 ]
+ * console.log(tg.activations.relu(x, { threshold: 5 }).toArray());
+ * // [ -0, -0, 0, 0, 10 ]
  * ```
  */
 export function relu(x: TensorLike, options: ReluOptions = {}): Tensor {
@@ -130,7 +132,8 @@ function reluOptions(options: ReluOptions) {
   const maxValue = max === null ? null : finiteNumber(max, "maxValue", "relu");
   if (slope < 0) {
     throw new ValueError(
-      `activations.relu: expected negativeSlope >= 0, got negativeSlope=${slope}`,
+      `activations.relu: expected negativeSlope >= 0, got ` +
+        `negativeSlope=${slope}`,
     );
   }
   if (maxValue !== null && maxValue < 0) {
@@ -272,7 +275,8 @@ export function sigmoid(x: TensorLike): Tensor {
  * @example
  * ```ts
  * import * as tg from "tensorgrad";
- * console.log(tg.activations.hardSigmoid([-4, 0, 1.5, 4]).toArray()); // [ 0, 0.5, 0.75, 1 ]
+ * console.log(tg.activations.hardSigmoid([-4, 0, 1.5, 4]).toArray());
+ * // [ 0, 0.5, 0.75, 1 ]
  * ```
  */
 export function hardSigmoid(x: TensorLike): Tensor {
@@ -311,6 +315,7 @@ export function tanh(x: TensorLike): Tensor {
 export function softmax(x: TensorLike, axis = -1): Tensor {
   const t = input(x, "softmax");
   normalizeAxis(axis, t.rank, "activations.softmax");
+  if (t.size === 0) return t;
   // The shift changes no value and no gradient, so the tape skips it.
   const shift = ops.stopGradient(ops.max(t, axis, true));
   const e = ops.exp(ops.sub(t, shift));
@@ -331,6 +336,7 @@ export function softmax(x: TensorLike, axis = -1): Tensor {
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   const t = input(x, "logSoftmax");
   normalizeAxis(axis, t.rank, "activations.logSoftmax");
+  if (t.size === 0) return t;
   return ops.sub(t, ops.logSumExp(t, axis, true));
 }
 
@@ -342,7 +348,8 @@ export function logSoftmax(x: TensorLike, axis = -1): Tensor {
  * ```ts
  * import * as tg from "tensorgrad";
  * const x = tg.tensor([0, 1000], undefined, "float64");
- * console.log(tg.activations.softplus(x).toArray()); // [ 0.6931471805599453, 1000 ]
+ * console.log(tg.activations.softplus(x).toArray());
+ * // [ 0.6931471805599453, 1000 ]
  * ```
  */
 export function softplus(x: TensorLike): Tensor {
@@ -422,7 +429,8 @@ export function exponential(x: TensorLike): Tensor {
  * @example
  * ```ts
  * import * as tg from "tensorgrad";
- * console.log(tg.activations.hardSilu([-4, 1.5, 4]).toArray()); // [ -0, 1.125, 4 ]
+ * console.log(tg.activations.hardSilu([-4, 1.5, 4]).toArray());
+ * // [ -0, 1.125, 4 ]
  * ```
  */
 export function hardSilu(x: TensorLike): Tensor {
@@ -509,7 +517,8 @@ export function get(identifier: ActivationIdentifier): Activation {
  * @example
  * ```ts
  * import * as tg from "tensorgrad";
- * console.log(tg.activations.serialize(tg.activations.leakyRelu)); // leaky_relu
+ * console.log(tg.activations.serialize(tg.activations.leakyRelu));
+ * // leaky_relu
  * console.log(tg.activations.serialize(tg.activations.get("swish"))); // silu
  * ```
  */

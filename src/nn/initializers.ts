@@ -780,7 +780,8 @@ export class LecunNormal extends VarianceScaling {
  * @example
  * ```ts
  * import * as tg from "tensorgrad";
- * const q = new tg.initializers.Orthogonal({ seed: 0 }).call([4, 3], "float64");
+ * const init = new tg.initializers.Orthogonal({ seed: 0 });
+ * const q = init.call([4, 3], "float64");
  * const error = tg.matMul(q, q, true).sub(tg.eye(3, 3, [], "float64"));
  * console.log(error.abs().max().item() < 1e-12); // true
  * ```
@@ -940,7 +941,8 @@ export function ones(): Ones {
  * ```ts
  * import * as tg from "tensorgrad";
  * console.log(tg.initializers.constant(1.0).call([2]).toArray()); // [ 1, 1 ]
- * console.log(tg.initializers.constant({ value: 3 }).getConfig()); // { value: 3 }
+ * console.log(tg.initializers.constant({ value: 3 }).getConfig());
+ * // { value: 3 }
  * ```
  */
 export function constant(value?: number | ConstantOptions): Constant {
@@ -1001,7 +1003,7 @@ export function truncatedNormal(options?: NormalOptions): TruncatedNormal {
  * @example
  * ```ts
  * import * as tg from "tensorgrad";
- * const init = tg.initializers.varianceScaling({ scale: 0.1, mode: "fan_avg" });
+ * const init = tg.initializers.varianceScaling({ mode: "fan_avg" });
  * console.log(init.getConfig().mode); // fan_avg
  * ```
  */
@@ -1047,7 +1049,8 @@ export function glorotNormal(options?: SeedOptions): GlorotNormal {
  * @example
  * ```ts
  * import * as tg from "tensorgrad";
- * console.log(tg.initializers.heUniform({ seed: 1 }).getConfig()); // { seed: 1 }
+ * console.log(tg.initializers.heUniform({ seed: 1 }).getConfig());
+ * // { seed: 1 }
  * ```
  */
 export function heUniform(options?: SeedOptions): HeUniform {
@@ -1118,7 +1121,8 @@ export function orthogonal(options?: OrthogonalOptions): Orthogonal {
  * @example
  * ```ts
  * import * as tg from "tensorgrad";
- * console.log(tg.initializers.identity().call([2, 2]).toArray()); // [ [ 1, 0 ], [ 0, 1 ] ]
+ * console.log(tg.initializers.identity().call([2, 2]).toArray());
+ * // [ [ 1, 0 ], [ 0, 1 ] ]
  * ```
  */
 export function identity(options?: IdentityOptions): Identity {
@@ -1229,8 +1233,10 @@ function build(name: string, config: Record<string, unknown>): Initializer {
  * @example
  * ```ts
  * import * as tg from "tensorgrad";
- * console.log(tg.initializers.get("glorot_uniform").className); // GlorotUniform
- * const c = tg.initializers.get({ className: "Constant", config: { value: 2 } });
+ * console.log(tg.initializers.get("glorot_uniform").className);
+ * // GlorotUniform
+ * const config = { className: "Constant", config: { value: 2 } };
+ * const c = tg.initializers.get(config);
  * console.log(c.call([2]).toArray()); // [ 2, 2 ]
  * ```
  */
@@ -1257,8 +1263,9 @@ export function get(identifier: InitializerIdentifier): Initializer {
  * @example
  * ```ts
  * import * as tg from "tensorgrad";
- * const saved = tg.initializers.serialize(tg.initializers.heNormal({ seed: 7 }));
- * console.log(saved); // { className: 'HeNormal', config: { seed: 7 } }
+ * const he = tg.initializers.heNormal({ seed: 7 });
+ * console.log(tg.initializers.serialize(he));
+ * // { className: 'HeNormal', config: { seed: 7 } }
  * ```
  */
 export function serialize(initializer: Initializer): InitializerConfig {

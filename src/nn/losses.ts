@@ -50,13 +50,17 @@ function pair(
 
 /**
  * Keras's squeeze_or_expand_to_same_rank: when ranks differ by one and the
- * larger has a last dimension of 1, squeeze it; otherwise broadcast.
+ * larger has a last dimension of 1, squeeze it, except that a rank-1
+ * partner is expanded instead (labels [batch] against predictions
+ * [batch, 1] keep one loss per sample); otherwise broadcast.
  */
 function sameRank(a: Tensor, b: Tensor): [Tensor, Tensor] {
-  if (a.rank === b.rank + 1 && a.shape[a.rank - 1] === 1)
-    return [squeeze(a, -1), b];
-  if (b.rank === a.rank + 1 && b.shape[b.rank - 1] === 1)
-    return [a, squeeze(b, -1)];
+  if (a.rank === b.rank + 1 && a.shape[a.rank - 1] === 1) {
+    return b.rank === 1 ? [a, expandDims(b, -1)] : [squeeze(a, -1), b];
+  }
+  if (b.rank === a.rank + 1 && b.shape[b.rank - 1] === 1) {
+    return a.rank === 1 ? [expandDims(a, -1), b] : [a, squeeze(b, -1)];
+  }
   return [a, b];
 }
 

@@ -303,7 +303,7 @@ export function relu6(x: TensorLike): Tensor {
 }
 
 /**
- * The error function, accurate to float64.
+ * The error function, within a few units in the last place of float64.
  *
  * @example
  * ```ts

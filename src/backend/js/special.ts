@@ -2,8 +2,8 @@
 /** Special functions that Math lacks, accurate to float64. */
 
 /**
- * The error function, to about 1e-15 relative: a Taylor series near zero
- * and a continued fraction for erfc further out.
+ * The error function, within a few units in the last place of float64: a
+ * Taylor series for |x| < 2 and a continued fraction for erfc beyond.
  */
 export function erf(x: number): number {
   if (x !== x) return NaN;

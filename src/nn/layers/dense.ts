@@ -163,8 +163,8 @@ export class Dense extends Layer {
       units: this.units,
       activation: activations.serialize(this.activation),
       useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
+      kernelInitializer: initializers.serialize(this.kernelInitializer),
+      biasInitializer: initializers.serialize(this.biasInitializer),
     };
   }
 
@@ -172,10 +172,6 @@ export class Dense extends Layer {
   static fromConfig(config: Record<string, unknown>): Dense {
     return new Dense(config as unknown as DenseArgs);
   }
-}
-
-function serializeInitializer(init: initializers.Initializer) {
-  return { className: init.className, config: init.getConfig() };
 }
 
 /**

@@ -51,6 +51,8 @@ export interface AddWeightOptions {
 /** A variable a layer owns, with its regularizer and constraint. */
 export interface LayerWeight {
   variable: Variable;
+  /** Whether the weight trains while its layer does (addWeight's flag). */
+  trainable: boolean;
   regularizer: Regularizer | null;
   constraint: Constraint | null;
 }
@@ -144,14 +146,19 @@ export class Layer {
     return this.constructor.name;
   }
 
-  /** Whether the layer's weights train; setting it applies to them all. */
+  /**
+   * Whether the layer's weights train; setting it applies to them all and
+   * to sublayers, as in Keras. A weight created with `trainable: false`
+   * stays frozen when the layer is unfrozen.
+   */
   get trainable(): boolean {
     return this.#trainable;
   }
 
   set trainable(value: boolean) {
     this.#trainable = value;
-    for (const w of this.#weights) w.variable.trainable = value;
+    for (const w of this.#weights) w.variable.trainable = value && w.trainable;
+    for (const l of this.sublayers()) l.trainable = value;
   }
 
   /**
@@ -205,13 +212,15 @@ export class Layer {
   addWeight(name: string, options: AddWeightOptions): Variable {
     const init = getInitializer(options.initializer ?? "glorot_uniform");
     const dtype = options.dtype ?? this.dtype;
+    const trainable = options.trainable ?? true;
     const variable = new Variable(init.call(options.shape, dtype), {
       name: `${this.name}/${name}`,
-      trainable: (options.trainable ?? true) && this.#trainable,
+      trainable: trainable && this.#trainable,
       constraint: options.constraint ?? null,
     });
     this.#weights.push({
       variable,
+      trainable,
       regularizer: options.regularizer ?? null,
       constraint: options.constraint ?? null,
     });

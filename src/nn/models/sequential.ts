@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Sequential: a stack of layers, each feeding the next. */
 import { ValueError, show } from "../../core/errors.js";
-import type { Tensor, TensorLike } from "../../core/tensor.js";
+import { Tensor, type TensorLike } from "../../core/tensor.js";
 import { withoutRecording } from "../../autodiff/tape.js";
-import { concat } from "../../ops/shape.js";
-import { slice } from "../../ops/shape.js";
+import { fromValues, toTensor } from "../../ops/convert.js";
+import { concat, slice } from "../../ops/shape.js";
 import { Layer, type LayerArgs, type SymbolicShape } from "../layers/layer.js";
 import { summaryTable } from "./summary.js";
 
@@ -60,6 +60,7 @@ export class Sequential extends Layer {
       );
     }
     this.#layers.push(layer);
+    if (!this.trainable) layer.trainable = false;
     const first = this.#layers[0]!;
     if (first.inputShape) {
       this.built = false;
@@ -67,12 +68,28 @@ export class Sequential extends Layer {
     }
   }
 
+  /**
+   * The model has no dtype of its own: numbers and arrays take the first
+   * layer's, and tensors pass as they are, for each layer to cast. (The
+   * base class would cast to float32 and round a float64 model's inputs.)
+   */
+  protected override convertInput(inputs: TensorLike): Tensor {
+    const dtype = this.#layers[0]?.dtype ?? this.dtype;
+    if (inputs instanceof Tensor) return inputs;
+    if (typeof inputs === "number") {
+      return fromValues([[inputs]], this.name, undefined, dtype);
+    }
+    return toTensor(inputs, `Sequential "${this.name}"`, dtype);
+  }
+
   protected override sublayers(): readonly Layer[] {
     return this.#layers;
   }
 
   override build(inputShape: SymbolicShape): void {
-    let shape: SymbolicShape = [null, ...inputShape.slice(1)];
+    // A rank-1 input is one sample, as Dense takes it: keep its features.
+    let shape: SymbolicShape =
+      inputShape.length > 1 ? [null, ...inputShape.slice(1)] : inputShape;
     for (const layer of this.#layers) {
       layer.build(shape);
       shape = layer.computeOutputShape(shape);
