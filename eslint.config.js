@@ -15,6 +15,7 @@ const nodeGlobals = {
 export default defineConfig(
   globalIgnores([
     "**/dist/",
+    "bench/build/",
     "**/node_modules/",
     "**/coverage/",
     "playground/build/",

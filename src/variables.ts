@@ -56,17 +56,19 @@ export class Variable extends Tensor {
     this.constraint = options.constraint ?? null;
   }
 
-  /** The current value as an immutable tensor. */
+  /**
+   * The current value as an immutable tensor. Reading it is a read of the
+   * variable: recording tapes watch it as they watch ops' inputs.
+   */
   get value(): Tensor {
     this.#snapshot ??= make(this._values, this.shape, this.dtype);
+    if (isRecording()) noteVariableRead(this, this.#snapshot);
     return this.#snapshot;
   }
 
   /** @internal */
   override _read(): Tensor {
-    const snap = this.value;
-    if (isRecording()) noteVariableRead(this, snap);
-    return snap;
+    return this.value;
   }
 
   /**

@@ -3,7 +3,7 @@
 import { ValueError, show } from "../core/errors.js";
 import { Tensor, type TensorLike } from "../core/tensor.js";
 import { toTensor } from "../ops/convert.js";
-import { GradientTape, isRecording, record, withoutRecording } from "./tape.js";
+import { GradientTape, isRecording, record } from "./tape.js";
 
 function run<T extends readonly Tensor[]>(
   f: (...xs: Tensor[]) => Tensor,
@@ -152,7 +152,11 @@ export function customGrad(
 ): (...xs: TensorLike[]) => Tensor {
   return (...inputs) => {
     const xs = inputs.map((x) => toTensor(x, "customGrad"));
-    const { value, gradFunc } = withoutRecording(() => f(...xs));
+    // f's own ops are recorded too, as TensorFlow does: a tape then sees
+    // how the values gradFunc keeps depend on xs, and a second derivative
+    // through gradFunc is right. Only `y` below carries the first-order
+    // gradient, so nothing is counted twice.
+    const { value, gradFunc } = f(...xs);
     if (!(value instanceof Tensor) || typeof gradFunc !== "function") {
       throw new ValueError(
         "customGrad: expected f to return { value: Tensor, gradFunc }, got " +

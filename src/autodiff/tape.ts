@@ -14,9 +14,14 @@ import type { Tensor } from "../core/tensor.js";
 
 /**
  * Maps the gradient of an op's output `y` to the gradients of its inputs
- * (null where an input gets none).
+ * (null where an input gets none). `needs[i]` says whether the tape wants
+ * input i's gradient; a rule may skip the work for the others.
  */
-export type Vjp = (dy: Tensor, y: Tensor) => readonly (Tensor | null)[];
+export type Vjp = (
+  dy: Tensor,
+  y: Tensor,
+  needs: readonly boolean[],
+) => readonly (Tensor | null)[];
 
 /** What the tape needs to know of a variable. */
 export interface VariableLike {
@@ -276,11 +281,12 @@ export class GradientTape implements Disposable {
       const node = nodes[i]!;
       const dy = grads.get(node.output.id);
       if (dy === undefined) continue;
-      const gs = node.vjp(dy, node.output);
+      const needs = node.inputs.map((x) => tracked.has(x.id));
+      const gs = node.vjp(dy, node.output, needs);
       for (let j = 0; j < node.inputs.length; j++) {
         const x = node.inputs[j]!;
         const g = gs[j];
-        if (!g || !tracked.has(x.id)) continue;
+        if (!g || !needs[j]) continue;
         const prev = grads.get(x.id);
         grads.set(x.id, prev ? o.add(prev, g) : g);
       }

@@ -31,13 +31,16 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 }
 
 /** The NumPy broadcast of two shapes, or a ShapeError naming `op`. */
-export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
-  if (shapesEqual(a, b)) return a.slice();
+export function broadcastShapes(a: Shape, b: Shape, op: string): Shape {
+  if (shapesEqual(a, b)) return a;
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
+    // Index only inside the arrays: reading a[-1] takes V8's slow path.
+    const ia = a.length - rank + i;
+    const ib = b.length - rank + i;
+    const da = ia >= 0 ? a[ia]! : 1;
+    const db = ib >= 0 ? b[ib]! : 1;
     if (da !== db && da !== 1 && db !== 1) {
       throw new ShapeError(
         `${op}: shapes ${show(a)} and ${show(b)} cannot broadcast ` +
@@ -84,9 +87,12 @@ export function normalizeAxes(
   op: string,
 ): number[] {
   if (axis === undefined || axis === null) {
-    return Array.from({ length: rank }, (_, i) => i);
+    const all = new Array<number>(rank);
+    for (let i = 0; i < rank; i++) all[i] = i;
+    return all;
   }
-  const list = typeof axis === "number" ? [axis] : axis;
+  if (typeof axis === "number") return [normalizeAxis(axis, rank, op)];
+  const list = axis;
   const out = list.map((a) => normalizeAxis(a, rank, op));
   if (new Set(out).size !== out.length) {
     throw new ValueError(`${op}: expected distinct axes, got ${show(list)}`);

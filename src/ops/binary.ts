@@ -10,7 +10,7 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import type { BinaryOp } from "../backend/backend.js";
 import { backend } from "../backend/registry.js";
 import { cast } from "./cast.js";
-import { output, operands, type Vjp } from "./util.js";
+import { isRecording, output, operands, type Vjp } from "./util.js";
 import { log } from "./unary.js";
 import { reshape } from "./shape.js";
 import { sum } from "./reduction.js";
@@ -27,30 +27,29 @@ export function unbroadcast(g: Tensor, shape: Shape): Tensor {
   return reshape(sum(g, axes, true), shape);
 }
 
+/** The gradient with respect to a (`wrtB` false) or b (`wrtB` true). */
 type BinaryGrad = (
   a: Tensor,
   b: Tensor,
   dy: Tensor,
   y: Tensor,
-) => [Tensor, Tensor];
+  wrtB: boolean,
+) => Tensor;
 
 const GRADS = {
-  add: (_a, _b, dy) => [dy, dy],
-  sub: (_a, _b, dy) => [dy, neg(dy)],
-  mul: (a, b, dy) => [mul(dy, b), mul(dy, a)],
-  div: (a, b, dy) => [div(dy, b), mul(dy, div(div(neg(a), b), b))],
-  pow: (a, b, dy, y) => [
-    mul(dy, mul(b, pow(a, sub(b, 1)))),
-    mul(dy, mul(y, where(greater(a, 0), log(a), 0))),
-  ],
-  maximum: (a, b, dy) => {
-    const m = greaterEqual(a, b);
-    return [where(m, dy, 0), where(m, 0, dy)];
-  },
-  minimum: (a, b, dy) => {
-    const m = lessEqual(a, b);
-    return [where(m, dy, 0), where(m, 0, dy)];
-  },
+  add: (_a, _b, dy) => dy,
+  sub: (_a, _b, dy, _y, wrtB) => (wrtB ? neg(dy) : dy),
+  mul: (a, b, dy, _y, wrtB) => mul(dy, wrtB ? a : b),
+  div: (a, b, dy, _y, wrtB) =>
+    wrtB ? mul(dy, div(div(neg(a), b), b)) : div(dy, b),
+  pow: (a, b, dy, y, wrtB) =>
+    wrtB
+      ? mul(dy, mul(y, where(greater(a, 0), log(a), 0)))
+      : mul(dy, mul(b, pow(a, sub(b, 1)))),
+  maximum: (a, b, dy, _y, wrtB) =>
+    where(greaterEqual(a, b), wrtB ? 0 : dy, wrtB ? dy : 0),
+  minimum: (a, b, dy, _y, wrtB) =>
+    where(lessEqual(a, b), wrtB ? 0 : dy, wrtB ? dy : 0),
 } satisfies Record<string, BinaryGrad>;
 
 type Arithmetic = keyof typeof GRADS;
@@ -75,12 +74,13 @@ function arithmetic(op: Arithmetic, x: TensorLike, z: TensorLike): Tensor {
       : broadcastShapes(a.shape, b.shape, op);
   const values = backend().binary(op, a, b, shape, dtype);
   const grad: BinaryGrad = GRADS[op];
-  const vjp: Vjp | null = isFloat(dtype)
-    ? (dy, y) => {
-        const [ga, gb] = grad(a, b, dy, y);
-        return [unbroadcast(ga, a.shape), unbroadcast(gb, b.shape)];
-      }
-    : null;
+  const vjp: Vjp | null =
+    isFloat(dtype) && isRecording()
+      ? (dy, y, needs) => [
+          needs[0] ? unbroadcast(grad(a, b, dy, y, false), a.shape) : null,
+          needs[1] ? unbroadcast(grad(a, b, dy, y, true), b.shape) : null,
+        ]
+      : null;
   return output(values, shape, dtype, [a, b], vjp);
 }
 

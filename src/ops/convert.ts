@@ -23,6 +23,13 @@ export function scalarOf(value: number, dtype: DType): Tensor {
   return new Tensor(v, [], dtype);
 }
 
+/** One sample with one feature, shape [1, 1]: how layers read a number. */
+export function sampleOf(value: number, dtype: DType): Tensor {
+  const v = allocate(dtype, 1);
+  v[0] = value;
+  return new Tensor(v, [1, 1], dtype);
+}
+
 /**
  * The tensor an op reads for `x`. Numbers and nested arrays take `dtype`
  * when given (the dtype of the tensor they meet), else float32; booleans

@@ -76,25 +76,23 @@ function product(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
   );
   const shape = [...batch, m, n];
   const values = backend().matMul(a, b, tA, tB, shape, a.dtype);
-  const vjp = (dy: Tensor) => {
-    const [ga, gb] = productGrads(a, b, dy, tA, tB);
-    return [sumToBatch(ga, a.shape), sumToBatch(gb, b.shape)];
-  };
+  const vjp = (dy: Tensor, _y: Tensor, needs: readonly boolean[]) => [
+    needs[0] ? sumToBatch(gradA(b, dy, tA, tB), a.shape) : null,
+    needs[1] ? sumToBatch(gradB(a, dy, tA, tB), b.shape) : null,
+  ];
   return output(values, shape, a.dtype, [a, b], isFloat(a.dtype) ? vjp : null);
 }
 
-function productGrads(
-  a: Tensor,
-  b: Tensor,
-  dy: Tensor,
-  tA: boolean,
-  tB: boolean,
-): [Tensor, Tensor] {
-  if (!tA && !tB)
-    return [matMul(dy, b, false, true), matMul(a, dy, true, false)];
-  if (!tA && tB) return [matMul(dy, b), matMul(dy, a, true, false)];
-  if (tA && !tB) return [matMul(b, dy, false, true), matMul(a, dy)];
-  return [matMul(b, dy, true, true), matMul(dy, a, true, true)];
+/** d(op(A)·op(B))/dA for each combination of transposes. */
+function gradA(b: Tensor, dy: Tensor, tA: boolean, tB: boolean): Tensor {
+  if (!tA) return tB ? matMul(dy, b) : matMul(dy, b, false, true);
+  return tB ? matMul(b, dy, true, true) : matMul(b, dy, false, true);
+}
+
+/** d(op(A)·op(B))/dB for each combination of transposes. */
+function gradB(a: Tensor, dy: Tensor, tA: boolean, tB: boolean): Tensor {
+  if (!tB) return tA ? matMul(a, dy) : matMul(a, dy, true, false);
+  return tA ? matMul(dy, a, true, true) : matMul(dy, a, true, false);
 }
 
 /** Sums a gradient over the batch dimensions that were broadcast. */

@@ -5,7 +5,7 @@
  * Argument order follows TensorFlow.js.
  */
 import { checkDType, isFloat, type DType } from "../core/dtype.js";
-import { ShapeError, ValueError, show } from "../core/errors.js";
+import { DTypeError, ShapeError, ValueError, show } from "../core/errors.js";
 import {
   broadcastShapes,
   normalizeAxis,
@@ -38,7 +38,10 @@ function floatVjp<T>(t: Tensor, vjp: T): T | null {
  */
 export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   const t = toTensor(x, "reshape");
-  const target = resolveShape(shape, t, "reshape");
+  // The common call names a shape that fits exactly: check it cheaply.
+  const target = isExact(shape, t.size)
+    ? shape.slice()
+    : resolveShape(shape, t, "reshape");
   if (shapesEqual(target, t.shape)) return t;
   return output(
     t.data,
@@ -47,6 +50,18 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
     [t],
     floatVjp(t, (dy: Tensor) => [reshape(dy, t.shape)]),
   );
+}
+
+function isExact(shape: readonly number[], size: number): boolean {
+  const list: unknown = shape;
+  if (!Array.isArray(list)) return false;
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    if (!(d >= 0) || d !== Math.floor(d)) return false;
+    n *= d;
+  }
+  return n === size;
 }
 
 function resolveShape(
@@ -501,7 +516,7 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
 function indexTensor(indices: TensorLike, op: string): Tensor {
   const t = toTensor(indices, op, "int32");
   if (t.dtype !== "int32") {
-    throw new ValueError(`${op}: expected int32 indices, got ${t.dtype}`);
+    throw new DTypeError(`${op}: expected int32 indices, got ${t.dtype}`);
   }
   return t;
 }

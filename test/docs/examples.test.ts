@@ -97,7 +97,8 @@ describe("TSDoc examples", () => {
         `${name}: expected one printed line per console.log`,
       );
       ex.expected.forEach((want, i) => {
-        if (want !== null) assert.equal(printed[i], want, `${name}: output ${i}`);
+        if (want !== null)
+          assert.equal(printed[i], want, `${name}: output ${i}`);
       });
     });
   });

@@ -37,6 +37,10 @@ export function matMul(
   const bp = transposeB ? 1 : n;
   const bj = transposeB ? k : 1;
   const r = allocate(out, batches * m * n);
+  if (n === 1 && batchShape.length === 0) {
+    matVec(a.data, b.data, r, m, k, ai, ap, bp);
+    return r;
+  }
   const acc = new Float64Array(n);
   const av = a.data;
   const bv = b.data;
@@ -64,4 +68,22 @@ export function matMul(
     }
   }
   return r;
+}
+
+/** The common case of one output column: a dot product per row. */
+function matVec(
+  av: TypedArray,
+  bv: TypedArray,
+  r: TypedArray,
+  m: number,
+  k: number,
+  ai: number,
+  ap: number,
+  bp: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    let acc = 0;
+    for (let p = 0; p < k; p++) acc += av[i * ai + p * ap]! * bv[p * bp]!;
+    r[i] = acc;
+  }
 }

@@ -40,11 +40,12 @@ function contiguousSplit(
   let outer = 1;
   let mid = 1;
   let inner = 1;
-  shape.forEach((d, i) => {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
     if (i < first) outer *= d;
     else if (i <= last) mid *= d;
     else inner *= d;
-  });
+  }
   return [outer, mid, inner];
 }
 
@@ -57,6 +58,13 @@ export function reduce(
   const f = COMBINE[op];
   const init = INIT[op];
   const v = x.data;
+  if (axes.length === x.shape.length) {
+    let acc = init;
+    for (let i = 0; i < v.length; i++) acc = f(acc, v[i]!);
+    const r = allocate(out, 1);
+    r[0] = acc;
+    return r;
+  }
   const split = contiguousSplit(x.shape, axes);
   if (split) {
     const [outer, mid, inner] = split;

@@ -10,7 +10,7 @@ import { shapesEqual } from "../../core/shape.js";
 import { Tensor, type TensorLike } from "../../core/tensor.js";
 import { withoutRecording } from "../../autodiff/tape.js";
 import { cast } from "../../ops/cast.js";
-import { fromValues, toTensor } from "../../ops/convert.js";
+import { sampleOf, toTensor } from "../../ops/convert.js";
 import { Variable } from "../../variables.js";
 import {
   get as getInitializer,
@@ -196,7 +196,7 @@ export class Layer {
   /** The tensor `apply` works on. @internal */
   protected convertInput(inputs: TensorLike): Tensor {
     if (typeof inputs === "number") {
-      return fromValues([[inputs]], this.name, undefined, this.dtype);
+      return sampleOf(inputs, this.dtype);
     }
     const t =
       inputs instanceof Tensor

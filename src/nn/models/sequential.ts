@@ -3,8 +3,9 @@
 import { ValueError, show } from "../../core/errors.js";
 import { Tensor, type TensorLike } from "../../core/tensor.js";
 import { withoutRecording } from "../../autodiff/tape.js";
-import { fromValues, toTensor } from "../../ops/convert.js";
+import { sampleOf, toTensor } from "../../ops/convert.js";
 import { concat, slice } from "../../ops/shape.js";
+import type { Variable } from "../../variables.js";
 import { Layer, type LayerArgs, type SymbolicShape } from "../layers/layer.js";
 import { summaryTable } from "./summary.js";
 
@@ -77,7 +78,7 @@ export class Sequential extends Layer {
     const dtype = this.#layers[0]?.dtype ?? this.dtype;
     if (inputs instanceof Tensor) return inputs;
     if (typeof inputs === "number") {
-      return fromValues([[inputs]], this.name, undefined, dtype);
+      return sampleOf(inputs, dtype);
     }
     return toTensor(inputs, `Sequential "${this.name}"`, dtype);
   }
@@ -141,20 +142,17 @@ export class Sequential extends Layer {
       shape: this.built ? this.#outputShapeAt(i) : "?",
       params: layer.built ? layer.countParams() : 0,
     }));
-    const trainable = this.trainableWeights.reduce((n, v) => n + v.size, 0);
-    const frozen = this.nonTrainableWeights.reduce((n, v) => n + v.size, 0);
-    const bytes = this.weights.reduce(
-      (n, v) =>
-        n + v.size * (v.dtype === "float64" ? 8 : v.dtype === "bool" ? 1 : 4),
-      0,
-    );
-    for (const line of summaryTable(
-      this.name,
-      rows,
-      trainable,
-      frozen,
-      bytes,
-    )) {
+    const tally = (vars: readonly Variable[]) => ({
+      count: vars.reduce((n, v) => n + v.size, 0),
+      bytes: vars.reduce(
+        (n, v) =>
+          n + v.size * (v.dtype === "float64" ? 8 : v.dtype === "bool" ? 1 : 4),
+        0,
+      ),
+    });
+    const trainable = tally(this.trainableWeights);
+    const frozen = tally(this.nonTrainableWeights);
+    for (const line of summaryTable(this.name, rows, trainable, frozen)) {
       printFn(line);
     }
   }

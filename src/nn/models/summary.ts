@@ -35,18 +35,26 @@ export function formatBytes(bytes: number): string {
   return `${v.toFixed(2)} ${units[u]!}`;
 }
 
+/** A number of parameters and the bytes they take. */
+export interface ParamCount {
+  count: number;
+  bytes: number;
+}
+
 /** The summary's lines. */
 export function summaryTable(
   modelName: string,
   rows: readonly SummaryRow[],
-  trainable: number,
-  nonTrainable: number,
-  bytes: number,
+  trainable: ParamCount,
+  nonTrainable: ParamCount,
 ): string[] {
-  const total = trainable + nonTrainable;
-  const perParam = total === 0 ? 0 : bytes / total;
-  const count = (n: number) =>
-    `${n.toLocaleString("en-US")} (${formatBytes(n * perParam)})`;
+  const total = {
+    count: trainable.count + nonTrainable.count,
+    bytes: trainable.bytes + nonTrainable.bytes,
+  };
+  // Each line's bytes are its own weights', as in Keras (not an average).
+  const count = (p: ParamCount) =>
+    `${p.count.toLocaleString("en-US")} (${formatBytes(p.bytes)})`;
   const out = [`Model: "${modelName}"`];
   out.push(line("┏", "┳", "┓", "━"));
   out.push(cells(["Layer (type)", "Output Shape", "Param #"], "┃"));
