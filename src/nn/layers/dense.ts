@@ -167,11 +167,6 @@ export class Dense extends Layer {
       biasInitializer: initializers.serialize(this.biasInitializer),
     };
   }
-
-  /** Rebuilds a Dense from `getConfig()` output. */
-  static fromConfig(config: Record<string, unknown>): Dense {
-    return new Dense(config as unknown as DenseArgs);
-  }
 }
 
 /**

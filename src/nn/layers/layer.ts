@@ -325,6 +325,17 @@ export class Layer {
     return { name: this.name, trainable: this.trainable, dtype: this.dtype };
   }
 
+  /**
+   * Rebuilds a layer of this class from `getConfig()` output (Keras's
+   * `from_config`): `tg.layers.Dense.fromConfig(dense.getConfig())`.
+   */
+  static fromConfig<T extends Layer>(
+    this: new (args: never) => T,
+    config: Record<string, unknown>,
+  ): T {
+    return new this(config as never);
+  }
+
   /** The layer's name and class, as printed. */
   toString(): string {
     return `${this.className} "${this.name}"`;
