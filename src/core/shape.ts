@@ -92,6 +92,7 @@ export function normalizeAxes(
     return all;
   }
   if (typeof axis === "number") return [normalizeAxis(axis, rank, op)];
+  if (axis.length === 1) return [normalizeAxis(axis[0]!, rank, op)];
   const list = axis;
   const out = list.map((a) => normalizeAxis(a, rank, op));
   if (new Set(out).size !== out.length) {

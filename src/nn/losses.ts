@@ -99,12 +99,29 @@ export function meanAbsoluteError(
   return lastAxisMean(abs(sub(t, p)));
 }
 
-/** Keras's short name for {@link meanSquaredError}. */
+/**
+ * Keras's short name for {@link meanSquaredError}.
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * console.log(tg.losses.mse([[0, 0]], [[1, 3]]).toArray()); // [ 5 ]
+ * ```
+ */
 export const mse = meanSquaredError;
-/** Keras's short name for {@link meanAbsoluteError}. */
+
+/**
+ * Keras's short name for {@link meanAbsoluteError}.
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * console.log(tg.losses.mae([[0, 0]], [[1, 3]]).toArray()); // [ 2 ]
+ * ```
+ */
 export const mae = meanAbsoluteError;
 
-/** Weighs per-sample losses and reduces them as Keras 3 does. */
+/** Weighs per-sample losses and reduces them as Keras 3 does. @internal */
 export function reduceLosses(
   values: Tensor,
   sampleWeight: TensorLike | undefined,

@@ -43,8 +43,8 @@ export function matMul(
   if (vectorA) ta = reshape(ta, [1, ta.size]);
   if (vectorB) tb = reshape(tb, [tb.size, 1]);
   const dtype = promote(ta.dtype, tb.dtype);
-  ta = cast(ta, dtype);
-  tb = cast(tb, dtype);
+  if (ta.dtype !== dtype) ta = cast(ta, dtype);
+  if (tb.dtype !== dtype) tb = cast(tb, dtype);
   const y = product(ta, tb, transposeA && !vectorA, transposeB && !vectorB);
   if (!vectorA && !vectorB) return y;
   const shape = [...y.shape];

@@ -22,6 +22,16 @@ export function matMul(
   const n = outShape[rank - 1]!;
   const ar = a.shape.length;
   const k = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
+  // Element (i, p) of op(A) is av[aOff + i * ai + p * ap].
+  const ai = transposeA ? 1 : k;
+  const ap = transposeA ? m : 1;
+  const bp = transposeB ? 1 : n;
+  const bj = transposeB ? k : 1;
+  if (rank === 2 && n === 1) {
+    const r = allocate(out, m);
+    matVec(a.data, b.data, r, m, k, ai, ap, bp);
+    return r;
+  }
   const batchShape = outShape.slice(0, -2);
   const batches = sizeOf(batchShape);
   const aBatch = broadcastStrides(a.shape.slice(0, -2), batchShape).map(
@@ -31,16 +41,7 @@ export function matMul(
   const bBatch = broadcastStrides(b.shape.slice(0, -2), batchShape).map(
     (s) => s * b.shape[br - 1]! * b.shape[br - 2]!,
   );
-  // Element (i, p) of op(A) is av[aOff + i * ai + p * ap].
-  const ai = transposeA ? 1 : k;
-  const ap = transposeA ? m : 1;
-  const bp = transposeB ? 1 : n;
-  const bj = transposeB ? k : 1;
   const r = allocate(out, batches * m * n);
-  if (n === 1 && batchShape.length === 0) {
-    matVec(a.data, b.data, r, m, k, ai, ap, bp);
-    return r;
-  }
   const acc = new Float64Array(n);
   const av = a.data;
   const bv = b.data;

@@ -66,6 +66,18 @@ export function reduce(
     return r;
   }
   const split = contiguousSplit(x.shape, axes);
+  if (split && split[2] === 1) {
+    // Trailing axes: one accumulator per output, no scratch array.
+    const [outer, mid] = split;
+    const r = allocate(out, outer);
+    for (let o = 0; o < outer; o++) {
+      let acc = init;
+      const base = o * mid;
+      for (let m = 0; m < mid; m++) acc = f(acc, v[base + m]!);
+      r[o] = acc;
+    }
+    return r;
+  }
   if (split) {
     const [outer, mid, inner] = split;
     const r = allocate(out, outer * inner);
