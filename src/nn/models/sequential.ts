@@ -162,7 +162,9 @@ export class Sequential extends Layer {
     for (const layer of this.#layers.slice(0, index + 1)) {
       shape = layer.computeOutputShape(shape);
     }
-    return `(${shape.map((d) => (d === null ? "None" : String(d))).join(", ")}${shape.length === 1 ? "," : ""})`;
+    // Python's tuple syntax, as Keras prints it: (None, 8), (None,).
+    const dims = shape.map((d) => (d === null ? "None" : String(d)));
+    return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
   }
 
   override getConfig(): Record<string, unknown> {
