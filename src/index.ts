@@ -49,4 +49,35 @@ export * as layers from "./nn/layers/index.js";
 export * as losses from "./nn/losses.js";
 export * as optimizers from "./nn/optimizers/index.js";
 export { clearSession } from "./nn/layers/layer.js";
-export { Sequential, type SequentialArgs } from "./nn/models/sequential.js";
+export {
+  Sequential,
+  type SequentialArgs,
+  type SequentialItem,
+} from "./nn/models/sequential.js";
+export {
+  Model,
+  type ModelArgs,
+  type SymbolicStructure,
+  type TensorsOf,
+} from "./nn/models/model.js";
+export type {
+  CompileArgs,
+  EvaluateArgs,
+  FitArgs,
+  LossSpec,
+  MetricsSpec,
+  PredictArgs,
+  TestOnBatchArgs,
+  TrainOnBatchArgs,
+  Verbosity,
+} from "./nn/models/trainer.js";
+export type { EvaluateResult } from "./nn/models/model.js";
+export type { ClassWeight } from "./nn/models/data-adapter.js";
+export type { Batch, Structured } from "./nn/models/data-adapter.js";
+export { SymbolicTensor } from "./nn/models/symbolic.js";
+export { input, type InputArgs } from "./nn/layers/input.js";
+export * as callbacks from "./nn/callbacks/index.js";
+export * as metrics from "./nn/metrics/index.js";
+export * as data from "./nn/data/index.js";
+export * as regularizers from "./nn/regularizers.js";
+export * as constraints from "./nn/constraints.js";

@@ -78,7 +78,7 @@ describe("TSDoc examples", () => {
   all.forEach((ex, n) => {
     const name = `${relative(root, ex.file)}:${ex.line}`;
     test(name, async () => {
-      const file = join(dir, `example-${n}.ts`);
+      const file = join(dir, `example-${n}.mts`);
       writeFileSync(file, ex.code);
       const printed: string[] = [];
       const log = console.log;

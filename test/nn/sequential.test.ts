@@ -213,7 +213,7 @@ describe("predict", () => {
     for (const batchSize of [0, -2, 1.5]) {
       assert.throws(() => model.predict(X5, { batchSize }), {
         name: "ValueError",
-        message: `Sequential "m".predict: expected batchSize >= 1, got ${batchSize}`,
+        message: `Sequential "m".predict: expected batchSize to be an integer >= 1, got batchSize=${batchSize}`,
       });
     }
   });

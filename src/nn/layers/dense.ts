@@ -2,18 +2,19 @@
 /** Dense: the densely connected layer, y = activation(x · kernel + bias). */
 import { ShapeError, ValueError, show } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
-import { add } from "../../ops/binary.js";
+import { add, div, mul } from "../../ops/binary.js";
 import { matMul } from "../../ops/linalg.js";
 import type { Variable } from "../../variables.js";
 import * as activations from "../activations.js";
+import * as constraints from "../constraints.js";
 import * as initializers from "../initializers.js";
-import {
-  Layer,
-  type Constraint,
-  type LayerArgs,
-  type Regularizer,
-  type SymbolicShape,
-} from "./layer.js";
+import * as regularizers from "../regularizers.js";
+import { Layer, type LayerArgs, type SymbolicShape } from "./layer.js";
+
+type ResolvedRegularizer =
+  regularizers.Regularizer | regularizers.RegularizerFunction | null;
+type ResolvedConstraint =
+  constraints.Constraint | constraints.ConstraintFunction | null;
 
 /** Options of Dense, with Keras's names and defaults. */
 export interface DenseArgs extends LayerArgs {
@@ -27,10 +28,19 @@ export interface DenseArgs extends LayerArgs {
   kernelInitializer?: initializers.InitializerIdentifier;
   /** Default "zeros". */
   biasInitializer?: initializers.InitializerIdentifier;
-  kernelRegularizer?: Regularizer | null;
-  biasRegularizer?: Regularizer | null;
-  kernelConstraint?: Constraint | null;
-  biasConstraint?: Constraint | null;
+  /** A penalty on the kernel ("l2", an instance, a function...). Default none. */
+  kernelRegularizer?: regularizers.RegularizerIdentifier;
+  /** A penalty on the bias. Default none. */
+  biasRegularizer?: regularizers.RegularizerIdentifier;
+  /**
+   * A penalty on the output: each call adds penalty(output) / batch size
+   * to `losses`, as Keras 3 does. Default none.
+   */
+  activityRegularizer?: regularizers.RegularizerIdentifier;
+  /** A projection of the kernel after each update ("max_norm", ...). */
+  kernelConstraint?: constraints.ConstraintIdentifier;
+  /** A projection of the bias after each update. */
+  biasConstraint?: constraints.ConstraintIdentifier;
 }
 
 /**
@@ -39,6 +49,11 @@ export interface DenseArgs extends LayerArgs {
  * of 1 or more, and the product runs over its last axis.
  *
  * Input shape: [..., inputDim]. Output shape: [..., units].
+ *
+ * Regularizers and constraints are given by identifier (a name such as
+ * "l2" or "max_norm", an instance, a `{ className, config }` object, or a
+ * function). The weight penalties are in `losses` at any time; the
+ * activity penalty of the latest call joins them.
  *
  * @example
  * ```ts
@@ -58,7 +73,12 @@ export class Dense extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: initializers.Initializer;
   readonly biasInitializer: initializers.Initializer;
-  readonly #args: DenseArgs;
+  readonly kernelRegularizer: ResolvedRegularizer;
+  readonly biasRegularizer: ResolvedRegularizer;
+  readonly activityRegularizer: ResolvedRegularizer;
+  readonly kernelConstraint: ResolvedConstraint;
+  readonly biasConstraint: ResolvedConstraint;
+  #activityLosses: Tensor[] = [];
   #kernel: Variable | null = null;
   #bias: Variable | null = null;
 
@@ -79,13 +99,22 @@ export class Dense extends Layer {
       args.kernelInitializer ?? "glorot_uniform",
     );
     const biasInitializer = initializers.get(args.biasInitializer ?? "zeros");
+    const kernelRegularizer = regularizers.get(args.kernelRegularizer);
+    const biasRegularizer = regularizers.get(args.biasRegularizer);
+    const activityRegularizer = regularizers.get(args.activityRegularizer);
+    const kernelConstraint = constraints.get(args.kernelConstraint);
+    const biasConstraint = constraints.get(args.biasConstraint);
     super(args);
     this.units = units;
     this.activation = activation;
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = kernelInitializer;
     this.biasInitializer = biasInitializer;
-    this.#args = args;
+    this.kernelRegularizer = kernelRegularizer;
+    this.biasRegularizer = biasRegularizer;
+    this.activityRegularizer = activityRegularizer;
+    this.kernelConstraint = kernelConstraint;
+    this.biasConstraint = biasConstraint;
   }
 
   /** The weight matrix, [inputDim, units]. Exists once built. */
@@ -126,15 +155,15 @@ export class Dense extends Layer {
     this.#kernel = this.addWeight("kernel", {
       shape: [inputDim, this.units],
       initializer: this.kernelInitializer,
-      regularizer: this.#args.kernelRegularizer ?? null,
-      constraint: this.#args.kernelConstraint ?? null,
+      regularizer: regularizers.toFunction(this.kernelRegularizer),
+      constraint: constraints.toFunction(this.kernelConstraint),
     });
     if (this.useBias) {
       this.#bias = this.addWeight("bias", {
         shape: [this.units],
         initializer: this.biasInitializer,
-        regularizer: this.#args.biasRegularizer ?? null,
-        constraint: this.#args.biasConstraint ?? null,
+        regularizer: regularizers.toFunction(this.biasRegularizer),
+        constraint: constraints.toFunction(this.biasConstraint),
       });
     }
   }
@@ -150,10 +179,36 @@ export class Dense extends Layer {
     }
     let y = matMul(x, kernel);
     if (this.useBias) y = add(y, this.bias);
-    return this.activation(y);
+    y = this.activation(y);
+    if (this.activityRegularizer !== null) this.#recordActivity(y);
+    return y;
+  }
+
+  /** Keras 3: penalty(output) divided by the batch size (0 for none). */
+  #recordActivity(y: Tensor): void {
+    const penalty = regularizers.toFunction(this.activityRegularizer)!(y);
+    const batch = y.rank > 0 ? y.shape[0]! : 1;
+    const loss = batch === 0 ? mul(penalty, 0) : div(penalty, batch);
+    this.#activityLosses = [loss];
+  }
+
+  /**
+   * The penalties of the kernel and bias regularizers, computed now, then
+   * the activity penalty of the latest call.
+   */
+  override get losses(): Tensor[] {
+    return [...super.losses, ...this.#activityLosses];
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    const last = inputShape[inputShape.length - 1];
+    const inputDim = this.built ? (this.kernel.shape[0] ?? null) : null;
+    if (inputDim !== null && last !== null && last !== inputDim) {
+      throw new ShapeError(
+        `Dense "${this.name}": expected an input whose last dimension is ` +
+          `${inputDim}, got shape ${show(inputShape)}`,
+      );
+    }
     return [...inputShape.slice(0, -1), this.units];
   }
 
@@ -165,7 +220,29 @@ export class Dense extends Layer {
       useBias: this.useBias,
       kernelInitializer: initializers.serialize(this.kernelInitializer),
       biasInitializer: initializers.serialize(this.biasInitializer),
+      ...this.#hooksConfig(),
     };
+  }
+
+  /** The regularizers and constraints that are set, serialized. */
+  #hooksConfig(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const regs = {
+      kernelRegularizer: this.kernelRegularizer,
+      biasRegularizer: this.biasRegularizer,
+      activityRegularizer: this.activityRegularizer,
+    };
+    for (const [key, r] of Object.entries(regs)) {
+      if (r !== null) out[key] = regularizers.serialize(r);
+    }
+    const cons = {
+      kernelConstraint: this.kernelConstraint,
+      biasConstraint: this.biasConstraint,
+    };
+    for (const [key, c] of Object.entries(cons)) {
+      if (c !== null) out[key] = constraints.serialize(c);
+    }
+    return out;
   }
 }
 

@@ -7,5 +7,9 @@ export {
   type Constraint,
   type Regularizer,
   type SymbolicShape,
+  type CallOptions,
+  type LayerInput,
+  type LayerOutput,
 } from "./layer.js";
 export { Dense, dense, type DenseArgs } from "./dense.js";
+export { InputLayer, type InputArgs } from "./input.js";

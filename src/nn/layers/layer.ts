@@ -13,6 +13,13 @@ import { cast } from "../../ops/cast.js";
 import { sampleOf, toTensor } from "../../ops/convert.js";
 import { Variable } from "../../variables.js";
 import {
+  type SymbolicTensor,
+  applySymbolic,
+  isShapeList,
+  isSymbolicInput,
+  probeOutputShape,
+} from "../models/symbolic.js";
+import {
   get as getInitializer,
   type InitializerIdentifier,
 } from "../initializers.js";
@@ -59,6 +66,33 @@ export interface LayerWeight {
 
 /** A layer's output shape, with null for the unknown batch dimension. */
 export type SymbolicShape = readonly (number | null)[];
+
+/** Options every `call` receives. */
+export interface CallOptions {
+  /**
+   * Whether the call is part of training (fit, trainOnBatch). Layers such
+   * as Dropout behave differently; default false.
+   */
+  training?: boolean;
+}
+
+/** What a layer returns: one tensor, a list of tensors, or a record. */
+export type LayerOutput =
+  Tensor | readonly Tensor[] | { readonly [name: string]: Tensor };
+
+/**
+ * What a layer accepts: a tensor (or values), or a list of tensors; models
+ * of several inputs also take a record keyed by input name.
+ */
+export type LayerInput =
+  TensorLike | readonly Tensor[] | { readonly [name: string]: TensorLike };
+
+/** The symbolic counterpart of a layer's output type. */
+export type SymbolicOf<Out> = Out extends Tensor
+  ? SymbolicTensor
+  : Out extends readonly Tensor[]
+    ? SymbolicTensor[]
+    : { [K in keyof Out]: SymbolicTensor };
 
 const nameCounts = new Map<string, number>();
 
@@ -110,7 +144,7 @@ function snakeCase(name: string): string {
  * console.log(layer.apply([[2, 3]]).toArray()); // [ [ 2, 3 ] ]
  * ```
  */
-export class Layer {
+export class Layer<Out extends LayerOutput = Tensor> {
   /** The layer's unique name. */
   readonly name: string;
   /** The dtype of weights and computation. */
@@ -133,10 +167,11 @@ export class Layer {
     // As in Keras, build may be called by users and runs only once: wrap
     // the subclass's build so that it marks the layer built.
     const hook = this.build.bind(this);
-    this.build = (inputShape: SymbolicShape) => {
+    this.build = (inputShape: SymbolicShape | readonly SymbolicShape[]) => {
       if (this.built) return;
       withoutRecording(() => hook(inputShape));
-      this._buildShape = [null, ...inputShape.slice(1)];
+      const first = isShapeList(inputShape) ? inputShape[0] : inputShape;
+      this._buildShape = first ? [null, ...first.slice(1)] : null;
       this.built = true;
     };
   }
@@ -167,41 +202,85 @@ export class Layer {
    * calls it, or call it yourself to create the weights before any data.
    * Subclasses override it; the default creates nothing.
    */
-  build(inputShape: SymbolicShape): void {
+  build(inputShape: SymbolicShape | readonly SymbolicShape[]): void {
     void inputShape;
   }
 
-  /** The layer's computation. Override it; call `apply` to use it. */
-  call(inputs: Tensor): Tensor {
-    return inputs;
-  }
-
-  /** The output shape for `inputShape`; the default keeps it. */
-  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-    return inputShape;
+  /**
+   * The layer's computation. Override it; call `apply` to use it. It
+   * receives a tensor, or a list of tensors for layers of several inputs.
+   * The default returns its input.
+   */
+  call(inputs: unknown, options?: CallOptions): Out {
+    void options;
+    return inputs as Out;
   }
 
   /**
-   * Runs the layer: converts the input (a number is one sample with one
-   * feature, shape [1, 1]; nested arrays become tensors of the layer's
-   * dtype), casts float inputs to the layer's dtype, builds on first use,
-   * then calls `call`.
+   * The output shape for `inputShape` (null: unknown dimension). The
+   * default finds it by running the layer on zeros; layers override it
+   * when a formula is cheaper.
    */
-  apply(inputs: TensorLike): Tensor {
-    const x = this.convertInput(inputs);
-    if (!this.built) this.build(x.shape);
-    return this.call(x);
+  computeOutputShape(
+    inputShape: SymbolicShape | readonly SymbolicShape[],
+  ): SymbolicShape | SymbolicShape[] {
+    return probeOutputShape(this, inputShape);
   }
 
-  /** The tensor `apply` works on. @internal */
-  protected convertInput(inputs: TensorLike): Tensor {
-    if (typeof inputs === "number") {
-      return sampleOf(inputs, this.dtype);
+  /**
+   * Runs the layer. Values are converted first (a number is one sample
+   * with one feature, shape [1, 1]; nested arrays become tensors of the
+   * layer's dtype; float tensors are cast to it); the layer builds on
+   * first use; then `call` runs. Given symbolic tensors (from `tg.input`),
+   * it records the call in a functional model's graph instead and returns
+   * symbolic outputs.
+   */
+  apply(
+    inputs: SymbolicTensor | readonly SymbolicTensor[],
+    options?: CallOptions,
+  ): SymbolicOf<Out>;
+  apply(inputs: LayerInput, options?: CallOptions): Out;
+  apply(
+    inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
+    options: CallOptions = {},
+  ): Out | SymbolicOf<Out> {
+    if (isSymbolicInput(inputs)) {
+      return applySymbolic(this, inputs) as SymbolicOf<Out>;
     }
-    const t =
-      inputs instanceof Tensor
-        ? inputs
-        : toTensor(inputs, `${this.className} "${this.name}"`, this.dtype);
+    const x = this.convertInput(inputs);
+    if (!this.built) {
+      this.build(Array.isArray(x) ? x.map((t) => t.shape) : x.shape);
+    }
+    const y = this.call(x, options);
+    this.lastOutputShape = y instanceof Tensor ? y.shape : null;
+    return y;
+  }
+
+  /** The shape of the last output (of a single-output call), for summaries. */
+  lastOutputShape: readonly number[] | null = null;
+
+  /**
+   * The tensors `apply` works on: a list of tensors stays a list (each
+   * cast to the layer's dtype); anything else becomes one tensor.
+   * @internal
+   */
+  protected convertInput(inputs: LayerInput): Tensor | Tensor[] {
+    if (Array.isArray(inputs) && inputs.length > 0) {
+      const list = inputs as readonly unknown[];
+      if (list.every((x) => x instanceof Tensor)) {
+        return (list as Tensor[]).map((t) => this.castInput(t));
+      }
+    }
+    const one = inputs as unknown as TensorLike;
+    if (typeof one === "number") return sampleOf(one, this.dtype);
+    const where = `${this.className} "${this.name}"`;
+    return this.castInput(
+      one instanceof Tensor ? one : toTensor(one, where, this.dtype),
+    );
+  }
+
+  /** Casts a float tensor to the layer's dtype. @internal */
+  protected castInput(t: Tensor): Tensor {
     return isFloat(t.dtype) && t.dtype !== this.dtype ? cast(t, this.dtype) : t;
   }
 
@@ -233,7 +312,7 @@ export class Layer {
   }
 
   /** Sublayers whose weights count as this layer's; none by default. */
-  protected sublayers(): readonly Layer[] {
+  protected sublayers(): readonly Layer<LayerOutput>[] {
     return [];
   }
 
@@ -278,11 +357,16 @@ export class Layer {
     return this.weights;
   }
 
-  /** Regularization penalties of the weights, computed now. */
+  /**
+   * The layer's losses: its weights' regularization penalties, computed
+   * now, then each sublayer's losses (which include activity penalties
+   * from their latest call).
+   */
   get losses(): Tensor[] {
-    return this.allWeights().flatMap((w) =>
+    const own = this.#weights.flatMap((w) =>
       w.regularizer ? [w.regularizer(w.variable)] : [],
     );
+    return [...own, ...this.sublayers().flatMap((l) => l.losses)];
   }
 
   /** The number of scalars in the layer's weights. */

@@ -1,21 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
-/** Sequential: a stack of layers, each feeding the next. */
+/** Sequential: a Model that applies its layers in order. */
 import { ValueError, show } from "../../core/errors.js";
-import { Tensor, type TensorLike } from "../../core/tensor.js";
-import { withoutRecording } from "../../autodiff/tape.js";
+import { Tensor } from "../../core/tensor.js";
 import { sampleOf, toTensor } from "../../ops/convert.js";
-import { concat, slice } from "../../ops/shape.js";
-import type { Variable } from "../../variables.js";
-import { Layer, type LayerArgs, type SymbolicShape } from "../layers/layer.js";
-import { summaryTable } from "./summary.js";
+import { InputLayer } from "../layers/input.js";
+import {
+  Layer,
+  type CallOptions,
+  type LayerArgs,
+  type LayerInput,
+  type LayerOutput,
+  type SymbolicShape,
+} from "../layers/layer.js";
+import type { DataSpec } from "./data-adapter.js";
+import { Model } from "./model.js";
+import { formatShape, modelSummary } from "./summary.js";
+import { SymbolicTensor, isShapeList } from "./symbolic.js";
+
+/** What Sequential takes in its list: layers, or a `tg.input` first. */
+export type SequentialItem = Layer<LayerOutput> | SymbolicTensor;
 
 /** Options of Sequential. */
 export interface SequentialArgs extends Pick<LayerArgs, "name" | "trainable"> {
-  layers?: readonly Layer[];
+  layers?: readonly SequentialItem[];
 }
 
 /**
- * A model that applies its layers in order.
+ * A model that applies its layers in order. The input shape comes from the
+ * first call, from `build`, from an `inputShape` on the first layer
+ * (TensorFlow.js style) or from a `tg.input` at the head of the list
+ * (Keras style).
  *
  * @example
  * ```ts
@@ -29,43 +43,53 @@ export interface SequentialArgs extends Pick<LayerArgs, "name" | "trainable"> {
  * console.log(model.trainableVariables.length); // 4
  * ```
  */
-export class Sequential extends Layer {
-  readonly #layers: Layer[] = [];
+export class Sequential extends Model {
+  readonly #layers: Layer<LayerOutput>[] = [];
+  #inputShape: SymbolicShape | null = null;
 
-  constructor(layersOrArgs: readonly Layer[] | SequentialArgs = []) {
+  constructor(layersOrArgs: readonly SequentialItem[] | SequentialArgs = []) {
     const args: SequentialArgs = Array.isArray(layersOrArgs)
-      ? { layers: layersOrArgs as readonly Layer[] }
+      ? { layers: layersOrArgs as readonly SequentialItem[] }
       : (layersOrArgs as SequentialArgs);
     super({ name: args.name, trainable: args.trainable });
-    for (const layer of args.layers ?? []) this.add(layer);
+    for (const item of args.layers ?? []) this.add(item);
   }
 
   /** The layers, in order. */
-  get layers(): Layer[] {
+  override get layers(): Layer<LayerOutput>[] {
     return [...this.#layers];
   }
 
   /**
-   * Appends a layer. When the first layer states an `inputShape`, the
-   * model builds at once, as in TensorFlow.js.
+   * Appends a layer. When the model's input shape is known (a `tg.input`
+   * first, or an `inputShape` on the first layer), it builds at once.
    */
-  add(layer: Layer): void {
-    if (!(layer instanceof Layer)) {
+  add(item: SequentialItem): void {
+    const where = `Sequential "${this.name}".add`;
+    if (item instanceof SymbolicTensor) {
+      if (this.#layers.length > 0 || !(item.node.layer instanceof InputLayer)) {
+        throw new ValueError(
+          `${where}: expected a tg.input only at the head of the model, got ${show(item)}`,
+        );
+      }
+      this.#inputShape = item.shape;
+      return;
+    }
+    if (!(item instanceof Layer)) {
+      throw new ValueError(`${where}: expected a Layer, got ${show(item)}`);
+    }
+    if (this.#layers.includes(item)) {
       throw new ValueError(
-        `Sequential "${this.name}".add: expected a Layer, got ${show(layer)}`,
+        `${where}: layer "${item.name}" is already in the model`,
       );
     }
-    if (this.#layers.includes(layer)) {
-      throw new ValueError(
-        `Sequential "${this.name}".add: layer "${layer.name}" is already in the model`,
-      );
-    }
-    this.#layers.push(layer);
-    if (!this.trainable) layer.trainable = false;
+    this.#layers.push(item);
+    if (!this.trainable) item.trainable = false;
     const first = this.#layers[0]!;
-    if (first.inputShape) {
+    if (first.inputShape) this.#inputShape ??= [null, ...first.inputShape];
+    if (this.#inputShape) {
       this.built = false;
-      this.build([null, ...first.inputShape]);
+      this.build(this.#inputShape);
     }
   }
 
@@ -74,97 +98,77 @@ export class Sequential extends Layer {
    * layer's, and tensors pass as they are, for each layer to cast. (The
    * base class would cast to float32 and round a float64 model's inputs.)
    */
-  protected override convertInput(inputs: TensorLike): Tensor {
+  protected override convertInput(inputs: LayerInput): Tensor | Tensor[] {
     const dtype = this.#layers[0]?.dtype ?? this.dtype;
     if (inputs instanceof Tensor) return inputs;
-    if (typeof inputs === "number") {
-      return sampleOf(inputs, dtype);
-    }
+    if (typeof inputs === "number") return sampleOf(inputs, dtype);
     return toTensor(inputs, `Sequential "${this.name}"`, dtype);
   }
 
-  protected override sublayers(): readonly Layer[] {
+  protected override sublayers(): readonly Layer<LayerOutput>[] {
     return this.#layers;
   }
 
-  override build(inputShape: SymbolicShape): void {
+  /** One input in the first layer's dtype, one output in the last's. */
+  override _dataSpec(): DataSpec {
+    const first = this.#layers[0]?.dtype ?? this.dtype;
+    const last = this.#layers[this.#layers.length - 1]?.dtype ?? first;
+    return {
+      inputNames: ["input"],
+      inputDTypes: [first],
+      outputNames: ["output"],
+      outputDTypes: [last],
+    };
+  }
+
+  override build(inputShape: SymbolicShape | readonly SymbolicShape[]): void {
+    if (isShapeList(inputShape)) {
+      throw new ValueError(
+        `Sequential "${this.name}": expected one input, got ${inputShape.length}`,
+      );
+    }
     // A rank-1 input is one sample, as Dense takes it: keep its features.
     let shape: SymbolicShape =
       inputShape.length > 1 ? [null, ...inputShape.slice(1)] : inputShape;
     for (const layer of this.#layers) {
       layer.build(shape);
-      shape = layer.computeOutputShape(shape);
+      shape = single(layer.computeOutputShape(shape), layer);
     }
   }
 
-  override call(x: Tensor): Tensor {
-    let y = x;
-    for (const layer of this.#layers) y = layer.apply(y);
+  override call(x: unknown, options: CallOptions = {}): Tensor {
+    let y = x as Tensor;
+    for (const layer of this.#layers) y = layer.apply(y, options) as Tensor;
     return y;
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
     let shape = inputShape;
-    for (const layer of this.#layers) shape = layer.computeOutputShape(shape);
-    return shape;
-  }
-
-  /**
-   * The model's outputs for `x`, computed in batches of `batchSize`
-   * (default 32) without recording on any tape.
-   */
-  predict(x: TensorLike, options: { batchSize?: number } = {}): Tensor {
-    const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new ValueError(
-        `Sequential "${this.name}".predict: expected batchSize >= 1, got ${show(batchSize)}`,
-      );
+    for (const layer of this.#layers) {
+      shape = single(layer.computeOutputShape(shape), layer);
     }
-    const t = this.convertInput(x);
-    return withoutRecording(() => {
-      const n = t.shape[0] ?? 1;
-      if (t.rank === 0 || n <= batchSize) return this.apply(t);
-      const parts: Tensor[] = [];
-      for (let i = 0; i < n; i += batchSize) {
-        parts.push(this.apply(slice(t, i, Math.min(batchSize, n - i))));
-      }
-      return concat(parts, 0);
-    });
+    return shape;
   }
 
   /**
    * Prints Keras's summary table: each layer with its output shape and
    * parameter count, then the totals.
    */
-  summary(printFn: (line: string) => void = console.log): void {
+  override summary(printFn: (line: string) => void = console.log): void {
     const rows = this.#layers.map((layer, i) => ({
       name: `${layer.name} (${layer.className})`,
-      shape: this.built ? this.#outputShapeAt(i) : "?",
+      shape: this.built ? formatShape(this.#outputShapeAt(i)) : "?",
       params: layer.built ? layer.countParams() : 0,
     }));
-    const tally = (vars: readonly Variable[]) => ({
-      count: vars.reduce((n, v) => n + v.size, 0),
-      bytes: vars.reduce(
-        (n, v) =>
-          n + v.size * (v.dtype === "float64" ? 8 : v.dtype === "bool" ? 1 : 4),
-        0,
-      ),
-    });
-    const trainable = tally(this.trainableWeights);
-    const frozen = tally(this.nonTrainableWeights);
-    for (const line of summaryTable(this.name, rows, trainable, frozen)) {
-      printFn(line);
-    }
+    for (const line of modelSummary(this, rows, false)) printFn(line);
   }
 
-  #outputShapeAt(index: number): string {
+  #outputShapeAt(index: number): SymbolicShape {
     let shape: SymbolicShape = this._buildShape ?? [null];
     for (const layer of this.#layers.slice(0, index + 1)) {
-      shape = layer.computeOutputShape(shape);
+      shape = single(layer.computeOutputShape(shape), layer);
     }
-    // Python's tuple syntax, as Keras prints it: (None, 8), (None,).
-    const dims = shape.map((d) => (d === null ? "None" : String(d)));
-    return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
+    return shape;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -177,4 +181,16 @@ export class Sequential extends Layer {
       })),
     };
   }
+}
+
+function single(
+  shape: SymbolicShape | SymbolicShape[],
+  layer: Layer<LayerOutput>,
+): SymbolicShape {
+  if (isShapeList(shape)) {
+    throw new ValueError(
+      `Sequential: expected layer "${layer.name}" to have one output, got ${shape.length}`,
+    );
+  }
+  return shape;
 }

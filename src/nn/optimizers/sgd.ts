@@ -1,15 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
-/** Stochastic gradient descent, with momentum and Nesterov momentum. */
-import { ValueError, show } from "../../core/errors.js";
+/**
+ * Stochastic gradient descent, with momentum and Nesterov momentum.
+ *
+ * Differences from TensorFlow.js: TensorFlow.js splits this into
+ * `tf.train.sgd(lr)` and `tf.train.momentum(lr, momentum, useNesterov)`,
+ * and its momentum optimizer keeps accum = m·accum + g and steps
+ * w −= lr·accum (Nesterov: w −= lr·(g + m·accum)), where Keras keeps the
+ * velocity v = m·v − lr·g and steps w += v (Nesterov: w += m·v − lr·g).
+ * With a constant learning rate v = −lr·accum, so the updates agree up to
+ * float32 rounding; after a change of learning rate (a schedule) they
+ * differ, and tensorgrad follows Keras.
+ */
 import type { Tensor } from "../../core/tensor.js";
 import { mul, sub } from "../../ops/binary.js";
 import type { Variable } from "../../variables.js";
 import { Optimizer, type OptimizerArgs } from "./optimizer.js";
+import { boolean, inRange } from "./validate.js";
 
 /** Options of SGD. */
 export interface SGDArgs extends OptimizerArgs {
   /** Default 0.01, as Keras. */
-  learningRate?: number;
+  learningRate?: OptimizerArgs["learningRate"];
   /** Momentum factor in [0, 1]. Default 0. */
   momentum?: number;
   /** Use Nesterov momentum. Default false. */
@@ -23,7 +34,9 @@ export interface SGDArgs extends OptimizerArgs {
  *   w += velocity                               (plain)
  *   w += momentum · velocity − lr · g           (nesterov)
  *
- * and without momentum, w −= lr · g.
+ * and without momentum, w −= lr · g. Options: `learningRate` (default
+ * 0.01), `momentum` (0), `nesterov` (false), and the shared options of
+ * {@link OptimizerArgs}.
  *
  * @example
  * ```ts
@@ -39,15 +52,19 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(args: SGDArgs = {}) {
-    const momentum = args.momentum ?? 0;
-    if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1)) {
-      throw new ValueError(
-        `SGD: expected momentum to be a number in [0, 1], got momentum=${show(momentum)}`,
-      );
-    }
-    super(args, { learningRate: 0.01, name: "SGD" });
+    const momentum = inRange("SGD", "momentum", args.momentum ?? 0, 0, 1);
+    const nesterov = boolean("SGD", "nesterov", args.nesterov ?? false);
+    super(args, {
+      learningRate: 0.01,
+      name: "SGD",
+      keys: ["momentum", "nesterov"],
+    });
     this.momentum = momentum;
-    this.nesterov = args.nesterov ?? false;
+    this.nesterov = nesterov;
+  }
+
+  override get className(): string {
+    return "SGD";
   }
 
   protected updateStep(g: Tensor, variable: Variable, lr: number): void {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Losses (src/nn/losses.ts): MeanSquaredError and MeanAbsoluteError by
+ * Losses (src/nn/losses/): MeanSquaredError and MeanAbsoluteError by
  * hand, Keras 3's rank rules and reductions, sample weights, the function
  * forms and aliases, TensorFlow.js as an oracle, and float64 gradient
  * checks.
@@ -19,8 +19,8 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
 import * as tg from "tensorgrad";
-import { allclose } from "../helpers.js";
-import { loadTf } from "../tfjs.js";
+import { allclose } from "../../helpers.js";
+import { loadTf } from "../../tfjs.js";
 
 // Three samples, two features.
 const Y_TRUE = [
@@ -173,7 +173,9 @@ describe("reductions and sample weights", () => {
 
   test("weights as [batch, 1] or a scalar", () => {
     const loss = new tg.losses.MeanSquaredError({ reduction: "none" });
-    allclose(loss.call(Y_TRUE, Y_PRED, [[1], [0], [2]]), [0.5, 0, 4]);
+    // Keras's squeeze_or_expand_to_same_rank expands the rank-1 values
+    // against [batch, 1] weights, so "none" gives [batch, 1].
+    allclose(loss.call(Y_TRUE, Y_PRED, [[1], [0], [2]]), [[0.5], [0], [4]]);
     allclose(loss.call(Y_TRUE, Y_PRED, 2), [1, 8, 4]);
     const over = new tg.losses.MeanSquaredError();
     allclose(over.call(Y_TRUE, Y_PRED, tg.tensor([[1], [0], [2]])), 1.5);
@@ -185,7 +187,7 @@ describe("reductions and sample weights", () => {
       {
         name: "ValueError",
         message:
-          'MeanSquaredError: expected reduction to be one of ["sum_over_batch_size","sum","mean","none"], got reduction="avg"',
+          'MeanSquaredError: expected reduction to be one of ["sum_over_batch_size","sum","mean","mean_with_sample_weight","none"], got reduction="avg"',
       },
     );
     assert.throws(
@@ -336,5 +338,144 @@ describe("gradients (float64, with respect to yPred)", () => {
       r.map((v, j) => (2 * (v - yTrue[i]![j]!)) / 6),
     );
     allclose(g, expected, { dtype: "float64" });
+  });
+});
+
+describe("Keras 3's reductions, in full", () => {
+  test("mean_with_sample_weight divides by the sum of the weights", () => {
+    const loss = new tg.losses.MeanSquaredError({
+      reduction: "mean_with_sample_weight",
+    });
+    // Weighted [0.5, 0, 4] over weights summing to 3.
+    allclose(loss.call(Y_TRUE, Y_PRED, [1, 0, 2]), 4.5 / 3);
+    allclose(loss.call(Y_TRUE, Y_PRED, [0.5, 0.5, 1]), (0.25 + 2 + 2) / 2);
+    // Without weights it is "mean".
+    allclose(loss.call(Y_TRUE, Y_PRED), 6.5 / 3);
+    // All weights 0: 0, not NaN (Keras's divide_no_nan).
+    allclose(loss.call(Y_TRUE, Y_PRED, [0, 0, 0]), 0);
+    const g = tg.grad((p: tg.Tensor) => loss.call(Y_TRUE, p, [0, 0, 0]))(
+      tg.tensor(Y_PRED),
+    );
+    allclose(g, [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+  });
+
+  test('"mean" is "sum_over_batch_size", weights or not (Keras 3)', () => {
+    const mean = new tg.losses.MeanAbsoluteError({ reduction: "mean" });
+    const over = new tg.losses.MeanAbsoluteError();
+    allclose(
+      mean.call(Y_TRUE, Y_PRED, [3, 1, 0.5]),
+      over.call(Y_TRUE, Y_PRED, [3, 1, 0.5]),
+    );
+    allclose(mean.call(Y_TRUE, Y_PRED, [3, 1, 0.5]), (1.5 + 2 + 0.5) / 3);
+  });
+
+  test("reduction null is none", () => {
+    const loss = new tg.losses.MeanSquaredError({ reduction: null });
+    assert.equal(loss.reduction, "none");
+    allclose(loss.call(Y_TRUE, Y_PRED), MSE_PER_SAMPLE);
+  });
+
+  test("an empty batch reduces to 0", () => {
+    const empty = tg.zeros([0, 2]);
+    for (const reduction of ["sum_over_batch_size", "sum", "mean"] as const) {
+      const v = new tg.losses.MeanSquaredError({ reduction }).call(
+        empty,
+        empty,
+      );
+      assert.deepEqual(v.shape, []);
+      allclose(v, 0);
+    }
+  });
+
+  test("weights [batch] against per-step values [batch, time]", () => {
+    // Sparse crossentropy over [batch 2, time 3, classes 2] gives [2, 3].
+    const logits = [
+      [
+        [0, 0],
+        [1, 0],
+        [0, 2],
+      ],
+      [
+        [3, 0],
+        [0, 0],
+        [0, 1],
+      ],
+    ];
+    const labels = [
+      [0, 1, 1],
+      [0, 1, 0],
+    ];
+    const loss = new tg.losses.SparseCategoricalCrossentropy({
+      fromLogits: true,
+      reduction: "none",
+    });
+    const per = loss.call(labels, logits).toArray() as number[][];
+    const weighted = loss.call(labels, logits, [2, 0.5]);
+    allclose(weighted, [
+      per[0]!.map((v) => 2 * v),
+      per[1]!.map((v) => 0.5 * v),
+    ]);
+  });
+
+  test("weights that fit no rule are a ShapeError naming the loss", () => {
+    assert.throws(
+      () => new tg.losses.MeanSquaredError().call(Y_TRUE, Y_PRED, [1, 2]),
+      {
+        name: "ShapeError",
+        message:
+          "MeanSquaredError: expected sampleWeight of a shape that broadcasts against the losses' shape [3], got shape [2]",
+      },
+    );
+  });
+
+  test("TensorFlow.js MEAN with [batch, 1] weights = mean_with_sample_weight", async () => {
+    const tf = await loadTf();
+    const yt = [
+      [0.3, -1.2, 2.5],
+      [1.1, 0.4, -0.7],
+    ];
+    const yp = [
+      [0.1, -0.8, 2.9],
+      [1.6, -0.3, -0.2],
+    ];
+    const theirs = tf.losses
+      .meanSquaredError(
+        tf.tensor(yt),
+        tf.tensor(yp),
+        tf.tensor([[0.5], [2]]),
+        tf.Reduction.MEAN,
+      )
+      .dataSync()[0]!;
+    const ours = new tg.losses.MeanSquaredError({
+      reduction: "mean_with_sample_weight",
+    });
+    allclose(ours.call(yt, yp, [0.5, 2]), theirs, { rtol: 1e-6, atol: 1e-6 });
+  });
+});
+
+describe("subclasses of your own", () => {
+  test("a Loss subclass may take options of its own and reduce as any loss", () => {
+    interface ScaledArgs extends tg.losses.LossArgs {
+      scale?: number;
+    }
+    class Scaled extends tg.losses.Loss {
+      readonly scale: number;
+      constructor(args: ScaledArgs = {}) {
+        super(args, "scaled");
+        this.scale = args.scale ?? 1;
+      }
+      fn(yTrue: tg.TensorLike, yPred: tg.TensorLike): tg.Tensor {
+        return tg.losses.meanAbsoluteError(yTrue, yPred).mul(this.scale);
+      }
+    }
+    const loss = new Scaled({ scale: 3, reduction: "sum" });
+    assert.equal(loss.name, "scaled");
+    allclose(loss.call(Y_TRUE, Y_PRED), 3 * 3.5);
+    allclose(loss.call(Y_TRUE, Y_PRED, [1, 0, 0]), 3 * 0.5);
+    assert.deepEqual(Scaled.fromConfig({ scale: 2 }).scale, 2);
   });
 });

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
 import * as tg from "tensorgrad";
-import { allclose } from "../helpers.js";
+import { allclose } from "../../helpers.js";
 
 /**
  * Keras keeps the learning rate in a float32 variable and casts it to the
@@ -249,7 +249,7 @@ describe("learning rate and momentum", () => {
         (e: unknown) =>
           e instanceof tg.ValueError &&
           e.message ===
-            `SGD: expected momentum to be a number in [0, 1], got momentum=${momentum}`,
+            `SGD: expected momentum in [0, 1], got momentum=${momentum}`,
       );
     }
     assert.throws(() => new tg.optimizers.SGD({ momentum: "0.9" as never }), {
@@ -479,6 +479,15 @@ describe("minimize, zip and the factory", () => {
     assert.deepEqual(opt.getConfig(), {
       name: "SGD",
       learningRate: Math.fround(0.05),
+      weightDecay: null,
+      clipnorm: null,
+      globalClipnorm: null,
+      clipvalue: null,
+      useEma: false,
+      emaMomentum: 0.99,
+      emaOverwriteFrequency: null,
+      lossScaleFactor: null,
+      gradientAccumulationSteps: null,
       momentum: 0.9,
       nesterov: true,
     });
