@@ -330,9 +330,11 @@ export class Layer<Out extends LayerOutput = Tensor> {
 
   /** The variables an optimizer updates. */
   get trainableWeights(): Variable[] {
-    return this.allWeights()
-      .map((w) => w.variable)
-      .filter((v) => v.trainable);
+    // A plain loop: training loops read this every step.
+    const out: Variable[] = [];
+    for (const w of this.allWeights())
+      if (w.variable.trainable) out.push(w.variable);
+    return out;
   }
 
   /** The variables that do not train. */

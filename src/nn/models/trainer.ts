@@ -24,8 +24,9 @@
  * Where tensorgrad differs: fit, evaluate and predict return Promises only
  * for asynchronous datasets (TensorFlow.js always returns them; Keras never
  * does); evaluate and predict print no progress bar (Keras does at verbose
- * 1); compile of a subclassed model whose call returns several outputs
- * throws NotImplementedError (make the model functional); errors thrown in
+ * 1); a subclassed model whose call returns several outputs compiles,
+ * but its first training step throws NotImplementedError (make the model
+ * functional); errors thrown in
  * the middle of fit leave the updates of the batches already trained, as in
  * Keras, while bad arguments throw before anything changes.
  */
