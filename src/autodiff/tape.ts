@@ -318,9 +318,10 @@ export class GradientTape implements Disposable {
 
   #release(): void {
     this.#pause();
-    this.#nodes = [];
-    this.#tracked = new Set();
-    this.#reads = new Map();
+    // Emptied in place: a training loop releases a tape every step.
+    this.#nodes.length = 0;
+    this.#tracked.clear();
+    this.#reads.clear();
   }
 }
 

@@ -323,9 +323,20 @@ export class Layer<Out extends LayerOutput = Tensor> {
     return out;
   }
 
-  /** All variables: trainable first, then non-trainable, as in Keras. */
+  /**
+   * All variables, as Keras orders them: the layer's own weights created
+   * trainable, then its own non-trainable ones, then each sublayer's
+   * `weights` in turn (so a model lists its layers' weights layer by layer,
+   * and freezing a layer does not reorder them).
+   */
   get weights(): Variable[] {
-    return [...this.trainableWeights, ...this.nonTrainableWeights];
+    const own = this.#weights;
+    const out = [
+      ...own.filter((w) => w.trainable),
+      ...own.filter((w) => !w.trainable),
+    ].map((w) => w.variable);
+    for (const l of this.sublayers()) out.push(...l.weights);
+    return [...new Set(out)];
   }
 
   /** The variables an optimizer updates. */
