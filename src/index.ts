@@ -81,3 +81,5 @@ export * as metrics from "./nn/metrics/index.js";
 export * as data from "./nn/data/index.js";
 export * as regularizers from "./nn/regularizers.js";
 export * as constraints from "./nn/constraints.js";
+export * from "./ops/conv.js";
+export * from "./ops/pooling.js";
