@@ -12,6 +12,7 @@
  */
 import { isFloat } from "../core/dtype.js";
 import { ValueError, show } from "../core/errors.js";
+import { nameResolver, type Entry } from "./registry.js";
 import { normalizeAxes } from "../core/shape.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { add, div, maximum, mul } from "../ops/binary.js";
@@ -388,41 +389,15 @@ export type ConstraintIdentifier =
   | null
   | undefined;
 
-type Make = (config: never) => Constraint;
-
 // Keras's snake_case names, in the order error messages list them.
-const BY_NAME: Readonly<Record<string, [className: string, make: Make]>> = {
+const BY_NAME: Readonly<Record<string, Entry<Constraint>>> = {
   max_norm: ["MaxNorm", (c: MaxNormArgs) => new MaxNorm(c)],
   min_max_norm: ["MinMaxNorm", (c: MinMaxNormArgs) => new MinMaxNorm(c)],
   non_neg: ["NonNeg", () => new NonNeg()],
   unit_norm: ["UnitNorm", (c: UnitNormArgs) => new UnitNorm(c)],
 };
 
-function camelCase(snake: string): string {
-  return snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** Every accepted name → the snake_case name. */
-const ALIASES: ReadonlyMap<string, string> = new Map(
-  Object.entries(BY_NAME).flatMap(([snake, [className]]) => [
-    [snake, snake] as const,
-    [className, snake] as const,
-    [camelCase(snake), snake] as const,
-  ]),
-);
-
-function build(name: string, config: Record<string, unknown>): Constraint {
-  const snake = ALIASES.get(name);
-  if (snake === undefined) {
-    const known = Object.keys(BY_NAME).map(show).join(", ");
-    throw new ValueError(
-      `constraints.get: expected one of ${known} (or a class name such as ` +
-        `"MaxNorm"), got ${show(name)}`,
-    );
-  }
-  const make = BY_NAME[snake]![1] as (c: unknown) => Constraint;
-  return make(config);
-}
+const build = nameResolver("constraints.get", BY_NAME, "MaxNorm");
 
 /**
  * The constraint an identifier names, as Keras's `constraints.get`: a name

@@ -11,6 +11,7 @@
  */
 import { isFloat } from "../core/dtype.js";
 import { ValueError, show } from "../core/errors.js";
+import { nameResolver, type Entry } from "./registry.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { add, minimum, mul, sub } from "../ops/binary.js";
 import { cast } from "../ops/cast.js";
@@ -383,10 +384,8 @@ export type RegularizerIdentifier =
   | null
   | undefined;
 
-type Make = (config: never) => Regularizer;
-
 // Keras's snake_case names, in the order error messages list them.
-const BY_NAME: Readonly<Record<string, [className: string, make: Make]>> = {
+const BY_NAME: Readonly<Record<string, Entry<Regularizer>>> = {
   l1: ["L1", (c: L1Args) => new L1(c)],
   l2: ["L2", (c: L2Args) => new L2(c)],
   l1_l2: ["L1L2", (c: L1L2Args) => new L1L2(c)],
@@ -396,28 +395,9 @@ const BY_NAME: Readonly<Record<string, [className: string, make: Make]>> = {
   ],
 };
 
-/** Every accepted name → the snake_case name. */
-const ALIASES: ReadonlyMap<string, string> = new Map([
-  ...Object.entries(BY_NAME).flatMap(([snake, [className]]) => [
-    [snake, snake] as const,
-    [className, snake] as const,
-  ]),
-  ["l1l2", "l1_l2"],
-  ["orthogonalRegularizer", "orthogonal_regularizer"],
-]);
-
-function build(name: string, config: Record<string, unknown>): Regularizer {
-  const snake = ALIASES.get(name);
-  if (snake === undefined) {
-    const known = Object.keys(BY_NAME).map(show).join(", ");
-    throw new ValueError(
-      `regularizers.get: expected one of ${known} (or a class name such as ` +
-        `"L2"), got ${show(name)}`,
-    );
-  }
-  const make = BY_NAME[snake]![1] as (c: unknown) => Regularizer;
-  return make(config);
-}
+const build = nameResolver("regularizers.get", BY_NAME, "L2", {
+  l1l2: "l1_l2",
+});
 
 /**
  * The regularizer an identifier names, as Keras's `regularizers.get`: a
