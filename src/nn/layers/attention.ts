@@ -28,6 +28,7 @@ import { isSymbolicInput } from "../models/symbolic.js";
 import {
   Layer,
   type CallOptions,
+  type Mask,
   type LayerArgs,
   type LayerInput,
   type SymbolicShape,
@@ -63,13 +64,15 @@ export interface AttentionArgs extends LayerArgs {
 }
 
 /** The call options of Attention and AdditiveAttention. */
-export interface AttentionCallOptions extends CallOptions {
+export interface AttentionCallOptions extends Omit<CallOptions, "mask"> {
   /**
    * `[queryMask, valueMask]`, booleans (or 0/1) of shapes [batch, Tq] and
    * [batch, Tv], either null. Values where the value mask is false get no
-   * weight; outputs where the query mask is false are zero.
+   * weight; outputs where the query mask is false are zero. By default,
+   * the masks that earlier layers attached to the query and the value
+   * (an Embedding with maskZero, Masking), as in Keras.
    */
-  mask?: readonly (TensorLike | null | undefined)[] | null;
+  mask?: Mask | readonly (TensorLike | null | undefined)[];
   /** Whether position i may attend only to positions j ≤ i. */
   useCausalMask?: boolean;
 }
@@ -83,8 +86,9 @@ export interface MultiHeadAttentionCallOptions extends CallOptions {
   attentionMask?: TensorLike | null;
   /**
    * Booleans of shape [batch, T]: query positions to mask (their weights
-   * are all zero). Keras 3 takes this mask only from Keras masking (the
-   * query's `_keras_mask`); tensorgrad has none, so it is given here.
+   * are all zero). By default, the mask an earlier layer attached to the
+   * query (Keras 3 takes it only from there, the query's `_keras_mask`);
+   * likewise for valueMask and keyMask.
    */
   queryMask?: TensorLike | null;
   /** Booleans of shape [batch, S]: value positions to mask. */
@@ -372,11 +376,17 @@ export class Attention extends Layer {
       }
       return super.apply(inputs);
     }
-    return super.apply(inputs, options);
+    return super.apply(inputs, options as CallOptions);
   }
 
   override call(inputs: Tensor[], options: AttentionCallOptions = {}): Tensor {
     return this.#attend(inputs, options)[0];
+  }
+
+  /** The query's mask (Keras: the output keeps the query's steps). */
+  override computeMask(inputs: Tensor | Tensor[], mask: Mask): Mask {
+    void inputs;
+    return Array.isArray(mask) ? ((mask[0] as Tensor | null) ?? null) : null;
   }
 
   /**
@@ -870,6 +880,12 @@ export class MultiHeadAttention extends Layer {
     return this.#attend(inputs, options)[0];
   }
 
+  /** The query's mask (Keras: the output keeps the query's steps). */
+  override computeMask(inputs: Tensor | Tensor[], mask: Mask): Mask {
+    void inputs;
+    return Array.isArray(mask) ? ((mask[0] as Tensor | null) ?? null) : null;
+  }
+
   /**
    * Runs the layer and also returns the attention weights [batch,
    * numHeads, T, S] (after masking and softmax, before dropout): Keras's
@@ -972,6 +988,17 @@ export class MultiHeadAttention extends Layer {
   ): Tensor | null {
     const where = this.#where();
     const parts: Tensor[] = [];
+    // The masks earlier layers attached to query, value and key, unless
+    // given.
+    const attached: readonly (Tensor | null)[] = Array.isArray(options.mask)
+      ? options.mask
+      : [];
+    options = {
+      ...options,
+      queryMask: options.queryMask ?? attached[0] ?? null,
+      valueMask: options.valueMask ?? attached[1] ?? null,
+      keyMask: options.keyMask ?? attached[2] ?? null,
+    };
     if (options.queryMask != null) {
       parts.push(
         reshape(

@@ -22,9 +22,9 @@ export interface MaskingArgs extends LayerArgs {
  * by the mask, which gives -0 for negative values; here they are 0).
  *
  * `computeMask(x)` gives the boolean mask `any(x != maskValue, axis=-1)`,
- * of shape [batch, time] for an input [batch, time, features]. Downstream
- * layers do not consume masks yet (the recurrent layers will), so today
- * the mask is only for your own use.
+ * of shape [batch, time] for an input [batch, time, features]; `apply`
+ * attaches it to the output, so that the recurrent and attention layers
+ * after it skip the masked steps (see `tg.layers.getMask`).
  *
  * Input shape: [batch, time, features] (any rank >= 1). Output shape: the
  * input's. Options: `maskValue` (default 0).
@@ -78,7 +78,7 @@ export class Masking extends Layer {
    * The boolean mask of `inputs`: true where a timestep has a feature
    * different from `maskValue`; the input's shape without its last axis.
    */
-  computeMask(inputs: Tensor): Tensor {
+  override computeMask(inputs: Tensor): Tensor {
     return cast(this.#keep(inputs, false), "bool");
   }
 

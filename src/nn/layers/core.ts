@@ -39,6 +39,8 @@ export interface ActivationArgs extends LayerArgs {
  * ```
  */
 export class Activation extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   /** The function applied. */
   readonly activation: activations.Activation;
 
@@ -99,6 +101,8 @@ export function activation(args: ActivationArgs): Activation {
  * ```
  */
 export class Identity extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   constructor(args: LayerArgs = {}) {
     checkArgs(args, "Identity");
     super(args);
@@ -169,6 +173,8 @@ function checkFactor(value: unknown, name: string): void {
  * ```
  */
 export class Rescaling extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   readonly scale: number | readonly number[];
   readonly offset: number | readonly number[];
 

@@ -68,6 +68,8 @@ export interface DenseArgs extends LayerArgs {
  * ```
  */
 export class Dense extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   readonly units: number;
   readonly activation: activations.Activation;
   readonly useBias: boolean;

@@ -76,9 +76,11 @@ function resolveInitializer(
  * same bounds), `embeddingsRegularizer`, `embeddingsConstraint`,
  * `maskZero` (default false).
  *
- * With `maskZero: true`, `computeMask(x)` gives `x != 0`. Downstream layers
- * do not consume masks yet (the recurrent layers will); the output itself
- * is not changed by the mask.
+ * With `maskZero: true`, `computeMask(x)` gives `x != 0`, and `apply`
+ * attaches it to the output (see `tg.layers.getMask`), so that the layers
+ * after it skip the padding: recurrent layers keep their state over masked
+ * steps, attention gives masked values no weight, GlobalAveragePooling1D
+ * averages the real steps only. The output itself is not changed.
  *
  * @example
  * ```ts
@@ -182,10 +184,9 @@ export class Embedding extends Layer {
 
   /**
    * The mask of `inputs` (bool, the input's shape): `inputs != 0` when
-   * maskZero is true, else null. Downstream layers do not consume masks
-   * yet (the recurrent layers will).
+   * maskZero is true, else null.
    */
-  computeMask(inputs: Tensor): Tensor | null {
+  override computeMask(inputs: Tensor): Tensor | null {
     if (!this.maskZero) return null;
     return notEqual(inputs, 0);
   }

@@ -2,6 +2,8 @@
 /** Layers: `tg.layers`, classes and TensorFlow.js-style factories. */
 export {
   Layer,
+  getMask,
+  type Mask,
   type LayerArgs,
   type AddWeightOptions,
   type Constraint,

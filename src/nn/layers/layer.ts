@@ -74,6 +74,66 @@ export interface CallOptions {
    * as Dropout behave differently; default false.
    */
   training?: boolean;
+  /**
+   * The mask of the inputs: booleans [batch, time] for a sequence (true
+   * where a timestep is real, false where it is padding), or one per input
+   * for a list. `apply` fills it from the masks that earlier layers
+   * attached to the inputs (Embedding with maskZero, Masking), as Keras
+   * does; pass it to override them. Layers that use masks (recurrent,
+   * attention, GlobalAveragePooling1D) read it; others ignore it.
+   */
+  mask?: Mask;
+}
+
+/** A call's mask: one boolean tensor, one per input (null: none), or null. */
+export type Mask = Tensor | readonly (Tensor | null)[] | null;
+
+/** The masks attached to tensors by the layers that made them. */
+const masks = new WeakMap<Tensor, Tensor>();
+
+/**
+ * The mask a layer attached to `t` (Keras's `_keras_mask`), or null: the
+ * boolean tensor that says which timesteps of `t` are real.
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * const embed = tg.layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true });
+ * const y = embed.apply(tg.tensor([[3, 1, 0, 0]], undefined, "int32"));
+ * console.log(tg.layers.getMask(y)?.toArray()); // [ [ true, true, false, false ] ]
+ * ```
+ */
+export function getMask(t: Tensor): Tensor | null {
+  return masks.get(t) ?? null;
+}
+
+/** The masks attached to `inputs` (null when none has one). */
+function maskOfInputs(inputs: unknown): Mask {
+  if (inputs instanceof Tensor) return masks.get(inputs) ?? null;
+  if (!Array.isArray(inputs)) return null;
+  let any = false;
+  const out = (inputs as readonly unknown[]).map((t) => {
+    const m = t instanceof Tensor ? (masks.get(t) ?? null) : null;
+    if (m !== null) any = true;
+    return m;
+  });
+  return any ? out : null;
+}
+
+/** Attaches `mask` to `output` (element-wise for lists). */
+function attachMask(output: LayerOutput, mask: Mask): void {
+  if (mask === null) return;
+  if (output instanceof Tensor) {
+    const m = mask instanceof Tensor ? mask : (mask[0] ?? null);
+    if (m !== null) masks.set(output, m);
+    return;
+  }
+  if (!Array.isArray(output)) return;
+  const list = output as readonly Tensor[];
+  list.forEach((t, i) => {
+    const m = mask instanceof Tensor ? (i === 0 ? mask : null) : mask[i];
+    if (m != null) masks.set(t, m);
+  });
 }
 
 /** What a layer returns: one tensor, a list of tensors, or a record. */
@@ -151,6 +211,12 @@ export class Layer<Out extends LayerOutput = Tensor> {
   readonly dtype: DType;
   /** Whether `build` has run. */
   built = false;
+  /**
+   * Whether the layer passes its input's mask on to its output unchanged
+   * (Keras's `supports_masking`). Layers that change the mask override
+   * `computeMask` instead.
+   */
+  supportsMasking = false;
   /** The input shape seen when built, batch dimension null. */
   protected _buildShape: SymbolicShape | null = null;
   readonly #weights: LayerWeight[] = [];
@@ -247,13 +313,30 @@ export class Layer<Out extends LayerOutput = Tensor> {
     if (isSymbolicInput(inputs)) {
       return applySymbolic(this, inputs) as SymbolicOf<Out>;
     }
+    const mask =
+      options.mask === undefined ? maskOfInputs(inputs) : options.mask;
     const x = this.convertInput(inputs);
     if (!this.built) {
       this.build(Array.isArray(x) ? x.map((t) => t.shape) : x.shape);
     }
-    const y = this.call(x, options);
+    const y = this.call(
+      x,
+      mask === (options.mask ?? null) ? options : { ...options, mask },
+    );
+    attachMask(y, this.computeMask(x, mask));
     this.lastOutputShape = y instanceof Tensor ? y.shape : null;
     return y;
+  }
+
+  /**
+   * The mask of the output for `inputs` with `mask` (Keras's
+   * `compute_mask`): by default the input's mask when `supportsMasking`,
+   * else null. `apply` attaches it to the output, where the next layer
+   * finds it.
+   */
+  computeMask(inputs: Tensor | Tensor[], mask: Mask): Mask {
+    void inputs;
+    return this.supportsMasking ? mask : null;
   }
 
   /** The shape of the last output (of a single-output call), for summaries. */

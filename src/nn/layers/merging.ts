@@ -8,10 +8,23 @@ import { ShapeError, ValueError, show } from "../../core/errors.js";
 import { Tensor } from "../../core/tensor.js";
 import * as binary from "../../ops/binary.js";
 import { matMul } from "../../ops/linalg.js";
-import { sum } from "../../ops/reduction.js";
-import { concat, reshape, transpose } from "../../ops/shape.js";
+import { min, sum } from "../../ops/reduction.js";
+import {
+  broadcastTo,
+  concat,
+  expandDims,
+  reshape,
+  transpose,
+} from "../../ops/shape.js";
+import { onesLike } from "../../ops/creation.js";
+import { cast } from "../../ops/cast.js";
 import { rsqrt, square } from "../../ops/unary.js";
-import { Layer, type LayerArgs, type SymbolicShape } from "./layer.js";
+import {
+  Layer,
+  type LayerArgs,
+  type Mask,
+  type SymbolicShape,
+} from "./layer.js";
 
 /** Options of the element-wise merging layers (Add, Multiply, ...). */
 export type MergeArgs = LayerArgs;
@@ -144,6 +157,20 @@ export abstract class Merge extends Layer {
       seen = s;
     }
     return [batch, ...rest];
+  }
+
+  /**
+   * The inputs' masks combined (true where every input's mask is true),
+   * as Keras; null when no input has one.
+   */
+  override computeMask(inputs: Tensor | Tensor[], mask: Mask): Mask {
+    void inputs;
+    if (!Array.isArray(mask)) return null;
+    const given = (mask as readonly (Tensor | null)[]).filter(
+      (m): m is Tensor => m !== null,
+    );
+    if (given.length === 0) return null;
+    return given.slice(1).reduce((a, b) => binary.logicalAnd(a, b), given[0]!);
   }
 
   override call(inputs: readonly Tensor[]): Tensor {
@@ -385,6 +412,26 @@ export class Concatenate extends Layer {
     this.computeOutputShape(xs.map((x) => x.shape));
     const rank = xs[0]!.rank;
     return concat(xs, this.axis < 0 ? this.axis + rank : this.axis);
+  }
+
+  /**
+   * The inputs' masks concatenated as Keras does: an input without a mask
+   * counts as all true, a mask of lower rank is broadcast over the
+   * input's last axis, and the result is reduced with `all` over the last
+   * axis. Null when no input has a mask.
+   */
+  override computeMask(inputs: Tensor | Tensor[], mask: Mask): Mask {
+    if (!Array.isArray(mask) || !Array.isArray(inputs)) return null;
+    const list = mask as readonly (Tensor | null)[];
+    if (list.every((m) => m === null)) return null;
+    const rank = inputs[0]!.rank;
+    const full = inputs.map((x, i) => {
+      const m = list[i] ?? null;
+      if (m === null) return cast(onesLike(x), "bool");
+      return m.rank < x.rank ? broadcastTo(expandDims(m, -1), x.shape) : m;
+    });
+    const joined = concat(full, this.axis < 0 ? this.axis + rank : this.axis);
+    return cast(min(cast(joined, "float32"), -1), "bool");
   }
 
   override getConfig(): Record<string, unknown> {

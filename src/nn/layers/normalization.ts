@@ -283,6 +283,8 @@ export interface BatchNormalizationArgs extends LayerArgs, AffineArgs {
  * ```
  */
 export class BatchNormalization extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;
@@ -497,6 +499,8 @@ export interface LayerNormalizationArgs extends LayerArgs, AffineArgs {
  * ```
  */
 export class LayerNormalization extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   readonly axis: number | number[];
   readonly epsilon: number;
   readonly center: boolean;
@@ -640,6 +644,8 @@ export interface UnitNormalizationArgs extends LayerArgs {
  * ```
  */
 export class UnitNormalization extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   readonly axis: number | number[];
   readonly #axes: number[];
 
@@ -723,6 +729,8 @@ export interface GroupNormalizationArgs extends LayerArgs, AffineArgs {
  * ```
  */
 export class GroupNormalization extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   readonly groups: number;
   readonly axis: number;
   readonly epsilon: number;

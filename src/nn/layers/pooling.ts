@@ -7,7 +7,7 @@
  * there and back); global pooling is a max or mean over the spatial axes.
  */
 import { ShapeError, ValueError, show } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { Tensor } from "../../core/tensor.js";
 import {
   avgPool1d,
   avgPool2d,
@@ -17,9 +17,17 @@ import {
   maxPool3d,
   type PoolPadding,
 } from "../../ops/pooling.js";
-import { max, mean } from "../../ops/reduction.js";
-import { transpose } from "../../ops/shape.js";
-import { Layer, type LayerArgs, type SymbolicShape } from "./layer.js";
+import { div, mul } from "../../ops/binary.js";
+import { cast } from "../../ops/cast.js";
+import { max, mean, sum } from "../../ops/reduction.js";
+import { expandDims, transpose } from "../../ops/shape.js";
+import {
+  Layer,
+  type CallOptions,
+  type LayerArgs,
+  type Mask,
+  type SymbolicShape,
+} from "./layer.js";
 import type { DataFormat } from "./reshaping.js";
 
 function checkArgs(args: unknown, cls: string): void {
@@ -505,8 +513,12 @@ export class GlobalMaxPooling3D extends GlobalPooling {
 /**
  * The mean over the steps of a sequence batch, per channel:
  * [batch, steps, channels] → [batch, channels]. Options: dataFormat
- * ("channelsLast"), keepdims (false). Keras's optional mask is not
- * supported.
+ * ("channelsLast"), keepdims (false).
+ *
+ * With a mask [batch, steps] (attached by an Embedding with maskZero or by
+ * Masking, or given as `apply(x, { mask })`), the mean is over the real
+ * steps only, as in Keras: Σ x·m / Σ m (a row with every step masked gives
+ * NaN, as Keras's does). The output carries no mask.
  *
  * @example
  * ```ts
@@ -519,6 +531,37 @@ export class GlobalMaxPooling3D extends GlobalPooling {
 export class GlobalAveragePooling1D extends GlobalPooling {
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 1, mean, "GlobalAveragePooling1D");
+  }
+
+  override call(x: Tensor, options: CallOptions = {}): Tensor {
+    const mask = options.mask ?? null;
+    if (mask === null) return super.call(x);
+    checkRank(this, x.shape, 1);
+    if (
+      !(mask instanceof Tensor) ||
+      mask.rank !== 2 ||
+      mask.shape[0] !== x.shape[0] ||
+      mask.shape[1] !== x.shape[this.dataFormat === "channelsLast" ? 1 : 2]
+    ) {
+      const steps = this.dataFormat === "channelsLast" ? 1 : 2;
+      throw new ShapeError(
+        `${this.toString()}: expected a mask of shape ` +
+          `${show([x.shape[0], x.shape[steps]])}, got ` +
+          (mask instanceof Tensor ? `shape ${show(mask.shape)}` : show(mask)),
+      );
+    }
+    const channelsLast = this.dataFormat === "channelsLast";
+    const m = expandDims(cast(mask, x.dtype), channelsLast ? 2 : 1);
+    const axis = channelsLast ? 1 : 2;
+    return div(
+      sum(mul(x, m), axis, this.keepdims),
+      sum(m, axis, this.keepdims),
+    );
+  }
+
+  /** No mask: the steps are gone. */
+  override computeMask(): Mask {
+    return null;
   }
 }
 

@@ -85,6 +85,8 @@ function statToConfig(v: NormalizationStat | undefined): unknown {
  * ```
  */
 export class Normalization extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   readonly axis: readonly number[] | null;
   readonly invert: boolean;
   readonly #axisArg: number | readonly number[] | null;

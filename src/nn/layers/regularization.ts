@@ -111,6 +111,8 @@ export interface DropoutArgs extends LayerArgs {
  * ```
  */
 export class Dropout extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   readonly rate: number;
   readonly noiseShape: readonly (number | null)[] | null;
   readonly seed: number | null;
@@ -331,6 +333,8 @@ export interface GaussianNoiseArgs extends LayerArgs {
  * ```
  */
 export class GaussianNoise extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   readonly stddev: number;
   readonly seed: number | null;
   readonly #random: LayerRandom;
@@ -396,6 +400,8 @@ export interface GaussianDropoutArgs extends LayerArgs {
  * ```
  */
 export class GaussianDropout extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   readonly rate: number;
   readonly seed: number | null;
   readonly #random: LayerRandom;
@@ -506,6 +512,8 @@ export interface ActivityRegularizationArgs extends LayerArgs {
  * ```
  */
 export class ActivityRegularization extends Layer {
+  /** Passes the input's mask on (see `tg.layers.getMask`). */
+  override supportsMasking = true;
   readonly l1: number;
   readonly l2: number;
   readonly #regularizer: regularizers.L1L2;

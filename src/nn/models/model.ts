@@ -303,10 +303,13 @@ export class Model<S extends SymbolicStructure = SymbolicTensor> extends Layer<
     const xs = given instanceof Tensor ? [given] : given;
     const values = new Map<SymbolicTensor, Tensor>();
     g.inputs.forEach((s, i) => values.set(s, checkInput(this, s, xs[i]!)));
+    // Each layer gets the masks its inputs carry, not the model's.
+    const { mask, ...rest } = options;
+    void mask;
     for (const node of g.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const args = node.inputs.map((s) => values.get(s)!);
-      const out = node.layer.apply(node.single ? args[0]! : args, options);
+      const out = node.layer.apply(node.single ? args[0]! : args, rest);
       const outs =
         node.outputKeys === "single"
           ? [out as Tensor]

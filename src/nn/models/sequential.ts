@@ -138,7 +138,15 @@ export class Sequential extends Model {
 
   override call(x: unknown, options: CallOptions = {}): Tensor {
     let y = x as Tensor;
-    for (const layer of this.#layers) y = layer.apply(y, options) as Tensor;
+    // A mask given to the model goes to its first layer; the others get
+    // the masks their predecessors attach.
+    const { mask, ...rest } = options;
+    this.#layers.forEach((layer, i) => {
+      y = layer.apply(
+        y,
+        i === 0 && mask !== undefined ? options : rest,
+      ) as Tensor;
+    });
     return y;
   }
 

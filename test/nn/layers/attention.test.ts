@@ -720,7 +720,7 @@ describe("float64 gradients with respect to the inputs", () => {
     test(name, () => {
       const layer = make();
       const report = tg.testing.checkGradients(
-        (a, b, c) => layer.apply([a, b, c], options),
+        (a, b, c) => layer.apply([a, b, c], options as tg.layers.CallOptions),
         [q, v, k],
       );
       assert.ok(report.maxError < 1e-6, `${name}: ${report.maxError}`);
