@@ -21,6 +21,7 @@ export * from "./ops/creation.js";
 export * from "./ops/linalg.js";
 export * from "./ops/random.js";
 export * from "./ops/reduction.js";
+export * from "./ops/scatter.js";
 export * from "./ops/select.js";
 export * from "./ops/shape.js";
 export * from "./ops/unary.js";
