@@ -18,7 +18,7 @@ import { operands } from "./util.js";
 /** How a convolution treats the borders. */
 export type ConvPadding = "valid" | "same" | "causal";
 
-/** Options of conv1d / conv2d, with Keras's names and defaults. */
+/** Options of conv1d / conv2d / conv3d, with Keras's names and defaults. */
 export interface ConvOptions {
   /** The step between windows, one per spatial axis or one for all. Default 1. */
   strides?: number | readonly number[];
@@ -38,7 +38,7 @@ export interface ConvOptions {
   groups?: number;
 }
 
-/** Options of conv1dTranspose / conv2dTranspose. */
+/** Options of conv1dTranspose / conv2dTranspose / conv3dTranspose. */
 export interface ConvTransposeOptions {
   /** The step between windows of the matching convolution. Default 1. */
   strides?: number | readonly number[];
@@ -472,4 +472,62 @@ export function conv2dTranspose(
   options?: ConvTransposeOptions,
 ): Tensor {
   return convTransposeNd(x, kernel, 2, options, "conv2dTranspose");
+}
+
+/**
+ * A 3D convolution (cross-correlation, as in Keras and TensorFlow):
+ * `y[b, i, j, l, f] = Σ_{ki, kj, kl, c} x[b, i·s0 + ki·d0, j·s1 + kj·d1,
+ * l·s2 + kl·d2, c] · kernel[ki, kj, kl, c, f]` over the padded input
+ * (within each group).
+ *
+ * `x` is [batch, depth, height, width, channels] (NDHWC); `kernel` is
+ * [kernelDepth, kernelHeight, kernelWidth, channels / groups, filters].
+ * Options: `strides` (1), `padding` ("valid" or "same"), `dilationRate`
+ * (1), `groups` (1).
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * const x = tg.reshape(tg.range(0, 8), [1, 2, 2, 2, 1]);
+ * const y = tg.conv3d(x, tg.ones([2, 2, 2, 1, 1]));
+ * console.log(y.shape, y.reshape([-1]).toArray()); // [ 1, 1, 1, 1, 1 ] [ 28 ]
+ * console.log(tg.conv3d(tg.zeros([2, 5, 6, 7, 3]), tg.zeros([3, 3, 3, 3, 4]), {
+ *   strides: 2,
+ *   padding: "same",
+ * }).shape); // [ 2, 3, 3, 4, 4 ]
+ * ```
+ */
+export function conv3d(
+  x: TensorLike,
+  kernel: TensorLike,
+  options?: ConvOptions,
+): Tensor {
+  return convNd(x, kernel, 3, options, "conv3d");
+}
+
+/**
+ * The transposed 3D convolution: the gradient of {@link conv3d} with
+ * respect to its input. `x` is [batch, depth, height, width, channels];
+ * `kernel` is [kernelDepth, kernelHeight, kernelWidth, filters, channels]
+ * (Keras's Conv3DTranspose layout). Each output size is Keras's:
+ * size·stride + max(span − stride, 0) for "valid", size·stride for
+ * "same"; with `outputPadding`, (size − 1)·stride + span − 2·pad +
+ * outputPadding (pad = floor(span / 2) for "same", 0 for "valid").
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * const y = tg.conv3dTranspose(tg.ones([1, 1, 1, 1, 1]), tg.ones([2, 2, 2, 3, 1]), {
+ *   strides: 2,
+ * });
+ * console.log(y.shape); // [ 1, 2, 2, 2, 3 ]
+ * console.log(tg.sum(y).item()); // 24
+ * ```
+ */
+export function conv3dTranspose(
+  x: TensorLike,
+  kernel: TensorLike,
+  options?: ConvTransposeOptions,
+): Tensor {
+  return convTransposeNd(x, kernel, 3, options, "conv3dTranspose");
 }

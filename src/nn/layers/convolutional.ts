@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Convolution layers: Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose,
- * with Keras's arguments, defaults and weight shapes, on top of the
- * im2col ops of src/ops/conv.ts.
+ * Convolution layers: Conv1D, Conv2D, Conv3D, their transposes,
+ * DepthwiseConv2D, SeparableConv1D and SeparableConv2D, with Keras's
+ * arguments, defaults and weight shapes, on top of the im2col ops of
+ * src/ops/conv.ts.
  */
 import { ShapeError, ValueError, show } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
@@ -80,7 +81,15 @@ export interface Conv2DArgs extends BaseConvArgs {
   groups?: number;
 }
 
-/** Options of Conv1DTranspose and Conv2DTranspose. */
+/** Options of Conv3D. */
+export interface Conv3DArgs extends BaseConvArgs {
+  /** "valid" (default) or "same". */
+  padding?: "valid" | "same";
+  /** The number of channel groups. Default 1. */
+  groups?: number;
+}
+
+/** Options of Conv1DTranspose, Conv2DTranspose and Conv3DTranspose. */
 export interface ConvTransposeArgs extends BaseConvArgs {
   /** "valid" (default) or "same". */
   padding?: "valid" | "same";
@@ -184,7 +193,8 @@ abstract class BaseConv extends Layer {
   protected constructor(
     rank: number,
     args: BaseConvArgs & { padding?: string; groups?: number },
-    transposed: boolean,
+    /** Whether padding is "valid" or "same" only (no "causal"). */
+    validOrSame: boolean,
   ) {
     const cls = new.target.name;
     if (args === null || typeof args !== "object") {
@@ -216,7 +226,7 @@ abstract class BaseConv extends Layer {
     }
     const padding = args.padding ?? "valid";
     const allowed =
-      rank === 1 && !transposed
+      rank === 1 && !validOrSame
         ? ["valid", "same", "causal"]
         : ["valid", "same"];
     if (!allowed.includes(padding)) {
@@ -711,6 +721,75 @@ export class Conv2DTranspose extends ConvTranspose {
 }
 
 /**
+ * A 3D convolution layer (spatial convolution over volumes):
+ * `activation(conv3d(x, kernel) + bias)`.
+ *
+ * Input [batch, depth, height, width, channels] (channelsLast) or
+ * [batch, channels, depth, height, width]; kernel [kd, kh, kw, channels /
+ * groups, filters]; bias [filters]. Options as {@link Conv2D}: filters,
+ * kernelSize, strides (1), padding ("valid" or "same"), dataFormat
+ * ("channelsLast"), dilationRate (1), groups (1), activation, useBias
+ * (true), kernelInitializer ("glorot_uniform"), biasInitializer
+ * ("zeros"), regularizers and constraints.
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * const layer = new tg.layers.Conv3D({ filters: 4, kernelSize: 3, strides: 2, padding: "same" });
+ * console.log(layer.apply(tg.zeros([2, 5, 6, 7, 3])).shape); // [ 2, 3, 3, 4, 4 ]
+ * console.log(layer.kernel.shape); // [ 3, 3, 3, 3, 4 ]
+ * ```
+ */
+export class Conv3D extends Conv {
+  constructor(args: Conv3DArgs) {
+    super(3, args, false);
+  }
+
+  protected override convolve(x: Tensor, kernel: Tensor): Tensor {
+    return convOps.conv3d(x, kernel, {
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+      groups: this.groups,
+    });
+  }
+}
+
+/**
+ * A transposed 3D convolution layer (the gradient of Conv3D with respect
+ * to its input): `activation(conv3dTranspose(x, kernel) + bias)`.
+ *
+ * Kernel [kd, kh, kw, filters, channels] (Keras's layout); bias
+ * [filters]; each output size size·stride + max(span − stride, 0) for
+ * "valid", size·stride for "same"; with `outputPadding`, (size −
+ * 1)·stride + span − 2·pad + outputPadding (pad = floor(span / 2) for
+ * "same", 0 for "valid"). TensorFlow.js's conv3dTranspose layer has no
+ * `outputPadding` and no dilation; here both follow Keras.
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * const layer = new tg.layers.Conv3DTranspose({ filters: 2, kernelSize: 3, strides: 2 });
+ * console.log(layer.apply(tg.zeros([1, 2, 3, 4, 5])).shape); // [ 1, 5, 7, 9, 2 ]
+ * console.log(layer.kernel.shape); // [ 3, 3, 3, 2, 5 ]
+ * ```
+ */
+export class Conv3DTranspose extends ConvTranspose {
+  constructor(args: ConvTransposeArgs) {
+    super(3, args);
+  }
+
+  protected override convolve(x: Tensor, kernel: Tensor): Tensor {
+    return convOps.conv3dTranspose(x, kernel, {
+      strides: this.strides,
+      padding: this.padding as "valid" | "same",
+      dilationRate: this.dilationRate,
+      outputPadding: this.outputPadding,
+    });
+  }
+}
+
+/**
  * Creates a {@link Conv1D} layer (the TensorFlow.js-style factory).
  *
  * @example
@@ -764,6 +843,34 @@ export function conv1dTranspose(args: ConvTransposeArgs): Conv1DTranspose {
  */
 export function conv2dTranspose(args: ConvTransposeArgs): Conv2DTranspose {
   return new Conv2DTranspose(args);
+}
+
+/**
+ * Creates a {@link Conv3D} layer (the TensorFlow.js-style factory).
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * const layer = tg.layers.conv3d({ filters: 2, kernelSize: [1, 2, 3] });
+ * console.log(layer.apply(tg.zeros([1, 4, 4, 4, 1])).shape); // [ 1, 4, 3, 2, 2 ]
+ * ```
+ */
+export function conv3d(args: Conv3DArgs): Conv3D {
+  return new Conv3D(args);
+}
+
+/**
+ * Creates a {@link Conv3DTranspose} layer.
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * const layer = tg.layers.conv3dTranspose({ filters: 1, kernelSize: 2, strides: 2 });
+ * console.log(layer.apply(tg.zeros([1, 2, 2, 2, 3])).shape); // [ 1, 4, 4, 4, 1 ]
+ * ```
+ */
+export function conv3dTranspose(args: ConvTransposeArgs): Conv3DTranspose {
+  return new Conv3DTranspose(args);
 }
 
 /** Options of DepthwiseConv2D, with Keras's names and defaults. */
@@ -906,7 +1013,7 @@ export function depthwiseConv2d(args: DepthwiseConv2DArgs): DepthwiseConv2D {
   return new DepthwiseConv2D(args);
 }
 
-/** Options of SeparableConv2D, with Keras's names and defaults. */
+/** Options of SeparableConv1D and SeparableConv2D, Keras's names and defaults. */
 export interface SeparableConv2DArgs extends Omit<
   BaseConvArgs,
   "kernelInitializer" | "kernelRegularizer" | "kernelConstraint"
@@ -929,44 +1036,33 @@ export interface SeparableConv2DArgs extends Omit<
   pointwiseConstraint?: constraints.ConstraintIdentifier;
 }
 
+/** Options of SeparableConv1D (the same as SeparableConv2D's). */
+export type SeparableConv1DArgs = SeparableConv2DArgs;
+
 /**
- * A depthwise separable 2D convolution: a depthwise convolution (each
- * channel on its own, `depthMultiplier` outputs each) followed by a 1×1
- * pointwise convolution that mixes them into `filters` channels, then
- * bias and activation.
- *
- * Weights, in Keras's order: depthwiseKernel [kh, kw, channels,
- * depthMultiplier], pointwiseKernel [1, 1, channels · depthMultiplier,
- * filters], bias [filters]. Strides, padding and dilation apply to the
- * depthwise step. Options as {@link DepthwiseConv2D} plus filters and the
- * pointwise initializer ("glorot_uniform"), regularizer and constraint.
- *
- * @example
- * ```ts
- * import * as tg from "tensorgrad";
- * const layer = new tg.layers.SeparableConv2D({ filters: 4, kernelSize: 3 });
- * console.log(layer.apply(tg.zeros([1, 5, 5, 2])).shape); // [ 1, 3, 3, 4 ]
- * console.log(layer.weights.map((w) => w.shape)); // [ [ 3, 3, 2, 1 ], [ 1, 1, 2, 4 ], [ 4 ] ]
- * ```
+ * A depthwise separable convolution of any rank: a grouped convolution
+ * with one group per input channel, then a pointwise (kernel size 1)
+ * convolution.
  */
-export class SeparableConv2D extends BaseConv {
+abstract class SeparableConv extends BaseConv {
   readonly depthMultiplier: number;
   readonly pointwiseInitializer: initializers.Initializer;
   readonly pointwiseRegularizer: ResolvedRegularizer;
   readonly pointwiseConstraint: ResolvedConstraint;
   #pointwise: Variable | null = null;
 
-  constructor(args: SeparableConv2DArgs) {
+  protected constructor(rank: number, args: SeparableConv2DArgs) {
+    const cls = new.target.name;
     if (args === null || typeof args !== "object") {
       throw new ValueError(
-        `SeparableConv2D: expected an options object, got ${show(args)}`,
+        `${cls}: expected an options object, got ${show(args)}`,
       );
     }
     const depthMultiplier = args.depthMultiplier ?? 1;
     if (!Number.isInteger(depthMultiplier) || depthMultiplier < 1) {
       throw new ValueError(
-        "SeparableConv2D: expected depthMultiplier to be a positive " +
-          `integer, got depthMultiplier=${show(args.depthMultiplier)}`,
+        `${cls}: expected depthMultiplier to be a positive integer, got ` +
+          `depthMultiplier=${show(args.depthMultiplier)}`,
       );
     }
     const pointwiseInitializer = initializers.get(
@@ -977,14 +1073,14 @@ export class SeparableConv2D extends BaseConv {
     const rest: Record<string, unknown> = { ...args };
     delete rest.groups;
     super(
-      2,
+      rank,
       {
         ...(rest as unknown as BaseConvArgs),
         kernelInitializer: args.depthwiseInitializer,
         kernelRegularizer: args.depthwiseRegularizer,
         kernelConstraint: args.depthwiseConstraint,
       },
-      false,
+      true,
     );
     this.depthMultiplier = depthMultiplier;
     this.pointwiseInitializer = pointwiseInitializer;
@@ -992,12 +1088,12 @@ export class SeparableConv2D extends BaseConv {
     this.pointwiseConstraint = pointwiseConstraint;
   }
 
-  /** The depthwise kernel, [kh, kw, channels, depthMultiplier]. */
+  /** The depthwise kernel, [...kernelSize, channels, depthMultiplier]. */
   get depthwiseKernel(): Variable {
     return this.kernel;
   }
 
-  /** The pointwise kernel, [1, 1, channels · depthMultiplier, filters]. */
+  /** The pointwise kernel, [1, (1,) channels · depthMultiplier, filters]. */
   get pointwiseKernel(): Variable {
     if (!this.#pointwise) {
       throw new ValueError(
@@ -1014,7 +1110,11 @@ export class SeparableConv2D extends BaseConv {
 
   protected override buildMore(channels: number): void {
     this.#pointwise = this.addWeight("pointwise_kernel", {
-      shape: [1, 1, channels * this.depthMultiplier, this.filters],
+      shape: [
+        ...Array<number>(this.rank).fill(1),
+        channels * this.depthMultiplier,
+        this.filters,
+      ],
       initializer: this.pointwiseInitializer,
       regularizer: regularizers.toFunction(this.pointwiseRegularizer),
       constraint: constraints.toFunction(this.pointwiseConstraint),
@@ -1026,7 +1126,7 @@ export class SeparableConv2D extends BaseConv {
   }
 
   protected override kernelChannels(kernel: readonly number[]): number {
-    return kernel[2]!;
+    return kernel[this.rank]!;
   }
 
   protected override outputLength(
@@ -1042,20 +1142,28 @@ export class SeparableConv2D extends BaseConv {
     );
   }
 
+  /** conv1d or conv2d, by rank. */
+  protected abstract convOp(
+    x: Tensor,
+    kernel: Tensor,
+    options?: convOps.ConvOptions,
+  ): Tensor;
+
   protected override convolve(x: Tensor, kernel: Tensor): Tensor {
-    const channels = kernel.shape[2]!;
+    const channels = kernel.shape[this.rank]!;
+    // [..., c, m] and [..., 1, c·m] share one layout: filter c·m + j.
     const grouped = reshape(kernel, [
       ...this.kernelSize,
       1,
       channels * this.depthMultiplier,
     ]);
-    const depthwise = convOps.conv2d(x, grouped, {
+    const depthwise = this.convOp(x, grouped, {
       strides: this.strides,
       padding: this.padding,
       dilationRate: this.dilationRate,
       groups: channels,
     });
-    return convOps.conv2d(depthwise, this.pointwiseKernel);
+    return this.convOp(depthwise, this.pointwiseKernel);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -1081,6 +1189,91 @@ export class SeparableConv2D extends BaseConv {
     }
     return renamed;
   }
+}
+
+/**
+ * A depthwise separable 1D convolution: a depthwise convolution (each
+ * channel on its own, `depthMultiplier` outputs each) followed by a
+ * pointwise (kernel size 1) convolution that mixes them into `filters`
+ * channels, then bias and activation.
+ *
+ * Input [batch, steps, channels] (channelsLast) or [batch, channels,
+ * steps]. Weights, in Keras's order: depthwiseKernel [kernelSize,
+ * channels, depthMultiplier], pointwiseKernel [1, channels ·
+ * depthMultiplier, filters], bias [filters]. Strides, padding ("valid" or
+ * "same", as Keras 3: no "causal") and dilation apply to the depthwise
+ * step. Options as {@link SeparableConv2D}. TensorFlow.js has no
+ * separableConv1d layer.
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * const layer = new tg.layers.SeparableConv1D({ filters: 4, kernelSize: 3, depthMultiplier: 2 });
+ * console.log(layer.apply(tg.zeros([2, 10, 3])).shape); // [ 2, 8, 4 ]
+ * console.log(layer.weights.map((w) => w.shape)); // [ [ 3, 3, 2 ], [ 1, 6, 4 ], [ 4 ] ]
+ * ```
+ */
+export class SeparableConv1D extends SeparableConv {
+  constructor(args: SeparableConv1DArgs) {
+    super(1, args);
+  }
+
+  protected override convOp(
+    x: Tensor,
+    kernel: Tensor,
+    options?: convOps.ConvOptions,
+  ): Tensor {
+    return convOps.conv1d(x, kernel, options);
+  }
+}
+
+/**
+ * A depthwise separable 2D convolution: a depthwise convolution (each
+ * channel on its own, `depthMultiplier` outputs each) followed by a 1×1
+ * pointwise convolution that mixes them into `filters` channels, then
+ * bias and activation.
+ *
+ * Weights, in Keras's order: depthwiseKernel [kh, kw, channels,
+ * depthMultiplier], pointwiseKernel [1, 1, channels · depthMultiplier,
+ * filters], bias [filters]. Strides, padding and dilation apply to the
+ * depthwise step. Options as {@link DepthwiseConv2D} plus filters and the
+ * pointwise initializer ("glorot_uniform"), regularizer and constraint.
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * const layer = new tg.layers.SeparableConv2D({ filters: 4, kernelSize: 3 });
+ * console.log(layer.apply(tg.zeros([1, 5, 5, 2])).shape); // [ 1, 3, 3, 4 ]
+ * console.log(layer.weights.map((w) => w.shape)); // [ [ 3, 3, 2, 1 ], [ 1, 1, 2, 4 ], [ 4 ] ]
+ * ```
+ */
+export class SeparableConv2D extends SeparableConv {
+  constructor(args: SeparableConv2DArgs) {
+    super(2, args);
+  }
+
+  protected override convOp(
+    x: Tensor,
+    kernel: Tensor,
+    options?: convOps.ConvOptions,
+  ): Tensor {
+    return convOps.conv2d(x, kernel, options);
+  }
+}
+
+/**
+ * Creates a {@link SeparableConv1D} layer (the TensorFlow.js-style
+ * spelling; TensorFlow.js itself has no such layer).
+ *
+ * @example
+ * ```ts
+ * import * as tg from "tensorgrad";
+ * const layer = tg.layers.separableConv1d({ filters: 2, kernelSize: 3, padding: "same" });
+ * console.log(layer.apply(tg.zeros([1, 6, 3])).shape); // [ 1, 6, 2 ]
+ * ```
+ */
+export function separableConv1d(args: SeparableConv1DArgs): SeparableConv1D {
+  return new SeparableConv1D(args);
 }
 
 /**

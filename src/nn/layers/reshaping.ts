@@ -2,8 +2,9 @@
 /**
  * Reshaping layers: Flatten, Reshape, Permute, RepeatVector, Cropping1D/2D,
  * ZeroPadding1D/2D and UpSampling1D/2D. None has weights; each is built
- * from public ops (reshape, transpose, slice, pad, tile), so gradients
- * come from those ops.
+ * from public ops (reshape, transpose, slice, pad, tile; gather and
+ * weighted sums for bilinear upsampling), so gradients come from those
+ * ops.
  */
 import {
   NotImplementedError,
@@ -11,9 +12,14 @@ import {
   ValueError,
   show,
 } from "../../core/errors.js";
+import { isFloat } from "../../core/dtype.js";
 import type { Tensor } from "../../core/tensor.js";
+import { add, mul } from "../../ops/binary.js";
+import { cast } from "../../ops/cast.js";
+import { tensor } from "../../ops/creation.js";
 import {
   expandDims,
+  gather,
   pad,
   reshape as reshapeOp,
   slice,
@@ -868,13 +874,42 @@ export function upSampling1D(args: UpSampling1DArgs = {}): UpSampling1D {
 }
 
 /** Keras 3's other interpolations, which tensorgrad does not have yet. */
-const UNSUPPORTED_INTERPOLATIONS = [
-  "bilinear",
-  "bicubic",
-  "lanczos3",
-  "lanczos5",
-  "area",
-];
+const UNSUPPORTED_INTERPOLATIONS = ["bicubic", "lanczos3", "lanczos5", "area"];
+
+/**
+ * Linear interpolation along `axis` to `factor` times its length, with
+ * half-pixel centres (TensorFlow's resize_bilinear with
+ * half_pixel_centers, as Keras 3's image.resize without antialiasing):
+ * output i samples input position (i + 0.5) / factor − 0.5, between the
+ * two nearest inputs (clamped to the edges). Two gathers and a weighted
+ * sum, so gradients flow through the ops.
+ */
+function linearResize(x: Tensor, axis: number, factor: number): Tensor {
+  const n = x.shape[axis]!;
+  if (factor === 1 || n === 0) return x;
+  const m = n * factor;
+  const lo: number[] = [];
+  const hi: number[] = [];
+  const frac: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const src = (i + 0.5) / factor - 0.5;
+    const f = Math.floor(src);
+    lo.push(Math.max(f, 0));
+    hi.push(Math.min(Math.ceil(src), n - 1));
+    frac.push(src - f);
+  }
+  const shape = new Array<number>(x.rank).fill(1);
+  shape[axis] = m;
+  const w1 = tensor(frac, shape, x.dtype);
+  const w0 = tensor(
+    frac.map((f) => 1 - f),
+    shape,
+    x.dtype,
+  );
+  const a = gather(x, tensor(lo, [m], "int32"), axis);
+  const b = gather(x, tensor(hi, [m], "int32"), axis);
+  return add(mul(a, w0), mul(b, w1));
+}
 
 /** Options of UpSampling2D. */
 export interface UpSampling2DArgs extends LayerArgs {
@@ -883,17 +918,25 @@ export interface UpSampling2DArgs extends LayerArgs {
   /** Where the channels are. Default "channelsLast". */
   dataFormat?: DataFormat;
   /**
-   * How new pixels are computed. Only "nearest" (the default, repeating
-   * each pixel) is implemented; Keras's "bilinear" and the others throw a
+   * How new pixels are computed: "nearest" (the default, repeating each
+   * pixel) or "bilinear" (half-pixel centres, as Keras 3). Keras's
+   * "bicubic", "lanczos3", "lanczos5" and "area" throw a
    * NotImplementedError.
    */
-  interpolation?: "nearest";
+  interpolation?: "nearest" | "bilinear";
 }
 
 /**
- * Upsamples an image by repeating each row `size[0]` times and each
- * column `size[1]` times (nearest-neighbour interpolation). Unlike Keras 3
- * and TensorFlow.js, "bilinear" is not implemented yet.
+ * Upsamples an image `size[0]` times in rows and `size[1]` times in
+ * columns. "nearest" (the default) repeats each pixel; "bilinear"
+ * interpolates linearly in both directions with half-pixel centres:
+ * output row i samples input row (i + 0.5) / size[0] − 0.5, clamped to
+ * the edges, as Keras 3 does (image.resize without antialiasing; TF.js's
+ * `tf.image.resizeBilinear` with halfPixelCenters). TensorFlow.js's
+ * upSampling2d layer leaves halfPixelCenters off and gives other values
+ * for "bilinear"; this follows Keras. Keras's "bicubic",
+ * "lanczos3", "lanczos5" and "area" are not implemented
+ * (NotImplementedError).
  *
  * Input shape: [batch, rows, cols, channels] ("channelsLast") or [batch,
  * channels, rows, cols]. Output shape: the same with rows · size[0] and
@@ -906,12 +949,14 @@ export interface UpSampling2DArgs extends LayerArgs {
  * const y = layer.apply([[[[1], [2]]]]); // one 1×2 image, one channel
  * console.log(y.shape, y.reshape([2, 4]).toArray());
  * // [ 1, 2, 4, 1 ] [ [ 1, 1, 2, 2 ], [ 1, 1, 2, 2 ] ]
+ * const smooth = new tg.layers.UpSampling2D({ size: [1, 2], interpolation: "bilinear" });
+ * console.log(smooth.apply([[[[1], [2]]]]).reshape([4]).toArray()); // [ 1, 1.25, 1.75, 2 ]
  * ```
  */
 export class UpSampling2D extends Layer {
   readonly size: readonly [number, number];
   readonly dataFormat: DataFormat;
-  readonly interpolation: "nearest";
+  readonly interpolation: "nearest" | "bilinear";
 
   constructor(args: UpSampling2DArgs = {}) {
     checkArgs(args, "UpSampling2D");
@@ -924,12 +969,13 @@ export class UpSampling2D extends Layer {
     ) {
       throw new NotImplementedError(
         `UpSampling2D: interpolation ${show(interpolation)} is not ` +
-          'implemented; only "nearest" is',
+          'implemented; only "nearest" and "bilinear" are (Keras\'s ' +
+          '"bicubic", "lanczos3", "lanczos5" and "area" are not)',
       );
     }
-    if (interpolation !== "nearest") {
+    if (interpolation !== "nearest" && interpolation !== "bilinear") {
       throw new ValueError(
-        'UpSampling2D: expected interpolation "nearest", got ' +
+        'UpSampling2D: expected interpolation "nearest" or "bilinear", got ' +
           `interpolation=${show(interpolation)}`,
       );
     }
@@ -941,7 +987,16 @@ export class UpSampling2D extends Layer {
 
   override call(x: Tensor): Tensor {
     checkRank(this, x.shape, 4, "an image batch");
-    return repeatElements(x, spatialAxes(this.dataFormat), this.size);
+    const axes = spatialAxes(this.dataFormat);
+    if (this.interpolation === "nearest") {
+      return repeatElements(x, axes, this.size);
+    }
+    const y = isFloat(x.dtype) ? x : cast(x, "float32");
+    return linearResize(
+      linearResize(y, axes[0], this.size[0]),
+      axes[1],
+      this.size[1],
+    );
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {

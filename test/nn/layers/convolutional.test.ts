@@ -19,7 +19,10 @@ type AnyConv =
   | tg.layers.Conv1DTranspose
   | tg.layers.Conv2DTranspose
   | tg.layers.DepthwiseConv2D
-  | tg.layers.SeparableConv2D;
+  | tg.layers.SeparableConv2D
+  | tg.layers.Conv3D
+  | tg.layers.Conv3DTranspose
+  | tg.layers.SeparableConv1D;
 
 function values(shape: Shape, dtype: tg.DType = "float32", seed = 0) {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -292,7 +295,206 @@ const CASES: Case[] = [
     weights: [[2, 2, 3, 1], [1, 1, 3, 2], [2]],
     names: ["depthwise_kernel", "pointwise_kernel", "bias"],
   },
+  {
+    name: "Conv3D",
+    make: (dtype) =>
+      new tg.layers.Conv3D({
+        filters: 3,
+        kernelSize: [2, 3, 2],
+        strides: [1, 2, 1],
+        activation: "tanh",
+        dtype,
+      }),
+    shapes: [
+      [
+        [2, 3, 5, 3, 2],
+        [2, 2, 2, 2, 3],
+      ],
+      [
+        [1, 2, 3, 2, 2],
+        [1, 1, 1, 1, 3],
+      ],
+    ],
+    kernel: [2, 3, 2, 2, 3],
+    bias: [3],
+  },
+  {
+    name: "Conv3D channelsFirst, same, grouped",
+    make: (dtype) =>
+      new tg.layers.Conv3D({
+        filters: 4,
+        kernelSize: 2,
+        strides: 2,
+        padding: "same",
+        groups: 2,
+        dataFormat: "channelsFirst",
+        dtype,
+      }),
+    shapes: [
+      [
+        [2, 2, 3, 4, 3],
+        [2, 4, 2, 2, 2],
+      ],
+      [
+        [1, 2, 1, 1, 1],
+        [1, 4, 1, 1, 1],
+      ],
+    ],
+    kernel: [2, 2, 2, 1, 4],
+    bias: [4],
+  },
+  {
+    name: "Conv3D dilated",
+    make: (dtype) =>
+      new tg.layers.Conv3D({
+        filters: 2,
+        kernelSize: 2,
+        dilationRate: [2, 1, 1],
+        useBias: false,
+        dtype,
+      }),
+    shapes: [
+      [
+        [1, 4, 3, 3, 1],
+        [1, 2, 2, 2, 2],
+      ],
+    ],
+    kernel: [2, 2, 2, 1, 2],
+    bias: [],
+    weights: [[2, 2, 2, 1, 2]],
+    names: ["kernel"],
+  },
+  {
+    name: "Conv3DTranspose",
+    make: (dtype) =>
+      new tg.layers.Conv3DTranspose({
+        filters: 2,
+        kernelSize: [2, 3, 2],
+        strides: [2, 1, 2],
+        dtype,
+      }),
+    shapes: [
+      [
+        [2, 2, 2, 3, 3],
+        [2, 4, 4, 6, 2],
+      ],
+      [
+        [1, 1, 1, 1, 3],
+        [1, 2, 3, 2, 2],
+      ],
+    ],
+    kernel: [2, 3, 2, 2, 3],
+    bias: [2],
+  },
+  {
+    name: "Conv3DTranspose same, outputPadding, channelsFirst",
+    make: (dtype) =>
+      new tg.layers.Conv3DTranspose({
+        filters: 2,
+        kernelSize: 3,
+        strides: 2,
+        padding: "same",
+        outputPadding: [1, 0, 1],
+        dataFormat: "channelsFirst",
+        dtype,
+      }),
+    shapes: [
+      [
+        [2, 1, 2, 3, 2],
+        [2, 2, 4, 5, 4],
+      ],
+      [
+        [1, 1, 1, 1, 1],
+        [1, 2, 2, 1, 2],
+      ],
+    ],
+    kernel: [3, 3, 3, 2, 1],
+    bias: [2],
+  },
+  {
+    name: "SeparableConv1D",
+    make: (dtype) =>
+      new tg.layers.SeparableConv1D({
+        filters: 3,
+        kernelSize: 3,
+        depthMultiplier: 2,
+        strides: 2,
+        padding: "same",
+        activation: "relu",
+        dtype,
+      }),
+    shapes: [
+      [
+        [2, 7, 2],
+        [2, 4, 3],
+      ],
+      [
+        [1, 1, 2],
+        [1, 1, 3],
+      ],
+    ],
+    kernel: [3, 2, 2],
+    bias: [3],
+    weights: [[3, 2, 2], [1, 4, 3], [3]],
+    names: ["depthwise_kernel", "pointwise_kernel", "bias"],
+  },
+  {
+    name: "SeparableConv1D channelsFirst, dilated",
+    make: (dtype) =>
+      new tg.layers.SeparableConv1D({
+        filters: 2,
+        kernelSize: 2,
+        dilationRate: 2,
+        dataFormat: "channelsFirst",
+        dtype,
+      }),
+    shapes: [
+      [
+        [2, 3, 6],
+        [2, 2, 4],
+      ],
+      [
+        [1, 3, 3],
+        [1, 2, 1],
+      ],
+    ],
+    kernel: [2, 3, 1],
+    bias: [2],
+    weights: [[2, 3, 1], [1, 3, 2], [2]],
+    names: ["depthwise_kernel", "pointwise_kernel", "bias"],
+  },
 ];
+
+/**
+ * Checks the tape's gradients of sum(layer(x) · r) with respect to every
+ * weight against central differences (float64 layer and input).
+ */
+function checkWeightGradients(layer: AnyConv, x: tg.Tensor): number {
+  const r = values(layer.apply(x).shape, "float64", 7);
+  const objective = () => tg.sum(tg.mul(layer.apply(x), r));
+  const tape = new tg.GradientTape();
+  const grads = tape.gradient(objective(), layer.trainableVariables);
+  const eps = 1e-6;
+  let worst = 0;
+  layer.trainableVariables.forEach((v, i) => {
+    const base = Float64Array.from(v.value.data);
+    const analytic = grads[i]!.data;
+    for (let j = 0; j < base.length; j++) {
+      const probe = (delta: number) => {
+        const moved = Float64Array.from(base);
+        moved[j] = moved[j]! + delta;
+        v.assign(tg.tensor(Array.from(moved), v.shape, "float64"));
+        return objective().item();
+      };
+      const numeric = (probe(eps) - probe(-eps)) / (2 * eps);
+      v.assign(tg.tensor(Array.from(base), v.shape, "float64"));
+      const err =
+        Math.abs(analytic[j]! - numeric) / Math.max(1, Math.abs(numeric));
+      worst = Math.max(worst, err);
+    }
+  });
+  return worst;
+}
 
 describe("convolution layers: shared checks", () => {
   for (const c of CASES) {
@@ -326,7 +528,7 @@ describe("convolution layers: shared checks", () => {
       allclose(copy.apply(x), layer.apply(x), { rtol: 0, atol: 0 });
     });
 
-    test(`${c.name}: float64 gradients w.r.t. inputs and a training step`, () => {
+    test(`${c.name}: float64 gradients w.r.t. inputs and weights; a training step`, () => {
       const layer = c.make("float64");
       const x = values(c.shapes[0]![0], "float64");
       layer.build(x.shape);
@@ -336,6 +538,8 @@ describe("convolution layers: shared checks", () => {
       tg.testing.checkGradients((a) => layer.apply(a), [x]);
       const y = layer.apply(x);
       assert.equal(y.dtype, "float64");
+      const worst = checkWeightGradients(layer, x);
+      assert.ok(worst < 1e-6, `weight gradient error ${worst}`);
 
       const trained = c.make();
       const xs = values(c.shapes[0]![0]);
@@ -408,6 +612,7 @@ describe("convolution layers: values", () => {
     const tf = await loadTf();
     type TfLayer =
       | ReturnType<typeof tf.layers.conv2d>
+      | ReturnType<typeof tf.layers.conv3dTranspose>
       | ReturnType<typeof tf.layers.depthwiseConv2d>
       | ReturnType<typeof tf.layers.separableConv2d>;
     const pairs: [AnyConv, () => TfLayer, Shape][] = [
@@ -539,6 +744,72 @@ describe("convolution layers: values", () => {
         new tg.layers.DepthwiseConv2D({ kernelSize: 2, strides: 2 }),
         () => tf.layers.depthwiseConv2d({ kernelSize: 2, strides: 2 }),
         [1, 5, 5, 2],
+      ],
+      [
+        new tg.layers.Conv3D({
+          filters: 3,
+          kernelSize: [2, 3, 2],
+          strides: 2,
+          padding: "same",
+          activation: "relu",
+        }),
+        () =>
+          tf.layers.conv3d({
+            filters: 3,
+            kernelSize: [2, 3, 2],
+            strides: 2,
+            padding: "same",
+            activation: "relu",
+          }),
+        [2, 3, 5, 4, 2],
+      ],
+      [
+        new tg.layers.Conv3D({
+          filters: 2,
+          kernelSize: 2,
+          dilationRate: [1, 2, 1],
+          dataFormat: "channelsFirst",
+        }),
+        () =>
+          tf.layers.conv3d({
+            filters: 2,
+            kernelSize: 2,
+            dilationRate: [1, 2, 1],
+            dataFormat: "channelsFirst",
+          }),
+        [1, 2, 3, 5, 4],
+      ],
+      [
+        new tg.layers.Conv3DTranspose({
+          filters: 2,
+          kernelSize: [3, 2, 3],
+          strides: [2, 1, 2],
+        }),
+        () =>
+          tf.layers.conv3dTranspose({
+            filters: 2,
+            kernelSize: [3, 2, 3],
+            strides: [2, 1, 2],
+          }),
+        [2, 2, 3, 2, 3],
+      ],
+      [
+        new tg.layers.Conv3DTranspose({
+          filters: 3,
+          kernelSize: 3,
+          strides: 2,
+          padding: "same",
+          activation: "tanh",
+        }),
+        () =>
+          tf.layers.conv3dTranspose({
+            filters: 3,
+            kernelSize: 3,
+            strides: 2,
+            padding: "same",
+            activation: "tanh",
+          }),
+        [1, 2, 2, 3, 2],
       ],
     ];
     for (const [layer, makeTf, shape] of pairs) {
@@ -676,6 +947,114 @@ describe("SeparableConv2D: values", () => {
   });
 });
 
+describe("SeparableConv1D: values", () => {
+  test("depthwise, then pointwise, then bias, by hand", () => {
+    const layer = new tg.layers.SeparableConv1D({
+      filters: 1,
+      kernelSize: 2,
+      depthMultiplier: 2,
+      biasInitializer: tg.initializers.constant(0.5),
+    });
+    layer.build([null, 3, 1]);
+    // depthwise [2, 1, 2]: taps (1, 10) and (2, 20); pointwise [1, 2, 1]: (1, -1).
+    layer.setWeights([[[[1, 2]], [[10, 20]]], [[[1], [-1]]], layer.bias]);
+    // x = [1, 2, 3]: depthwise t=0 (21, 42), t=1 (32, 64); pointwise 1·a − b.
+    allclose(layer.apply([[[1], [2], [3]]]), [[[-20.5], [-31.5]]], {
+      rtol: 1e-6,
+      atol: 0,
+    });
+    assert.match(layer.name, /^separable_conv1d/);
+    const config = layer.getConfig();
+    assert.equal(config.depthMultiplier, 2);
+    assert.equal(config.depthwiseInitializer !== undefined, true);
+    assert.ok(!("kernelInitializer" in config) && !("groups" in config));
+  });
+
+  test("matches TensorFlow.js's separableConv2d on a one-row image", async () => {
+    // TensorFlow.js has no separableConv1d layer: a [1, k] separableConv2d
+    // on [batch, 1, steps, channels] is the same computation.
+    const tf = await loadTf();
+    const cases: [tg.layers.SeparableConv1DArgs, Shape][] = [
+      [
+        {
+          filters: 3,
+          kernelSize: 3,
+          depthMultiplier: 2,
+          padding: "same",
+          activation: "relu",
+        },
+        [2, 7, 2],
+      ],
+      [{ filters: 2, kernelSize: 2, strides: 2 }, [1, 9, 3]],
+      [
+        { filters: 2, kernelSize: 3, dilationRate: 2, padding: "same" },
+        [2, 8, 2],
+      ],
+    ];
+    for (const [args, shape] of cases) {
+      const layer = new tg.layers.SeparableConv1D(args);
+      const x = values(shape);
+      layer.build(shape);
+      const ws = layer.weights.map((w, i) => values(w.shape, "float32", i + 1));
+      layer.setWeights(ws);
+      const pair = (v: number | readonly number[] | undefined) => [
+        1,
+        typeof v === "number" ? v : (v?.[0] ?? 1),
+      ];
+      const tl = tf.layers.separableConv2d({
+        filters: args.filters,
+        kernelSize: pair(args.kernelSize),
+        strides: pair(args.strides),
+        dilationRate: pair(args.dilationRate) as [number, number],
+        padding: args.padding ?? "valid",
+        depthMultiplier: args.depthMultiplier ?? 1,
+        activation: (args.activation as "relu" | undefined) ?? "linear",
+      });
+      const [b, steps, c] = shape as [number, number, number];
+      tl.build([b, 1, steps, c]);
+      tl.setWeights(
+        ws.map((w) =>
+          tf.tensor(
+            Array.from(w.data),
+            w.rank === 3 ? [1, ...w.shape] : [...w.shape],
+          ),
+        ),
+      );
+      const ty = tl.apply(
+        tf.tensor(Array.from(x.data), [b, 1, steps, c]),
+      ) as ReturnType<typeof tf.tensor>;
+      const y = layer.apply(x);
+      assert.deepEqual([y.shape[0], 1, ...y.shape.slice(1)], ty.shape);
+      allclose(y, tf.squeeze(ty, [1]).arraySync(), { rtol: 1e-5, atol: 1e-5 });
+    }
+  });
+
+  test('padding is "valid" or "same" (Keras 3: no "causal")', () => {
+    assert.throws(
+      () =>
+        new tg.layers.SeparableConv1D({
+          filters: 1,
+          kernelSize: 2,
+          padding: "causal" as "same",
+        }),
+      (e: Error) =>
+        e instanceof tg.ValueError &&
+        /^SeparableConv1D: .*padding="causal"/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        new tg.layers.SeparableConv1D({
+          filters: 1,
+          kernelSize: 2,
+          depthMultiplier: 0,
+        }),
+      (e: Error) =>
+        e instanceof tg.ValueError &&
+        /^SeparableConv1D: .*depthMultiplier=0/.test(e.message),
+    );
+  });
+});
+
 describe("regularizers and constraints", () => {
   test("penalties join losses; constraints project after updates", () => {
     const layer = new tg.layers.Conv2D({
@@ -793,6 +1172,149 @@ describe("convolution layers: errors", () => {
         /Conv2D "conv2d.*": .*\[1,2,5,1\].*kernelSize \[3,3\]/.test(e.message),
     );
     assert.equal(layer.built, false);
+  });
+
+  /** Every convolution layer, kernel 3, for 2 input channels. */
+  const ALL: [string, () => AnyConv, number, boolean][] = [
+    [
+      "Conv1D",
+      () => new tg.layers.Conv1D({ filters: 2, kernelSize: 3 }),
+      1,
+      false,
+    ],
+    [
+      "Conv2D",
+      () => new tg.layers.Conv2D({ filters: 2, kernelSize: 3 }),
+      2,
+      false,
+    ],
+    [
+      "Conv3D",
+      () => new tg.layers.Conv3D({ filters: 2, kernelSize: 3 }),
+      3,
+      false,
+    ],
+    [
+      "Conv1DTranspose",
+      () => new tg.layers.Conv1DTranspose({ filters: 2, kernelSize: 3 }),
+      1,
+      true,
+    ],
+    [
+      "Conv2DTranspose",
+      () => new tg.layers.Conv2DTranspose({ filters: 2, kernelSize: 3 }),
+      2,
+      true,
+    ],
+    [
+      "Conv3DTranspose",
+      () => new tg.layers.Conv3DTranspose({ filters: 2, kernelSize: 3 }),
+      3,
+      true,
+    ],
+    [
+      "DepthwiseConv2D",
+      () => new tg.layers.DepthwiseConv2D({ kernelSize: 3 }),
+      2,
+      false,
+    ],
+    [
+      "SeparableConv1D",
+      () => new tg.layers.SeparableConv1D({ filters: 2, kernelSize: 3 }),
+      1,
+      false,
+    ],
+    [
+      "SeparableConv2D",
+      () => new tg.layers.SeparableConv2D({ filters: 2, kernelSize: 3 }),
+      2,
+      false,
+    ],
+  ];
+
+  test("every layer: kernel larger than a valid input, channels, rank", () => {
+    for (const [cls, make, rank, transposed] of ALL) {
+      const small = [1, ...Array<number>(rank).fill(2), 2];
+      const kernel = `kernelSize \\[${Array<string>(rank).fill("3").join(",")}\\]`;
+      if (!transposed) {
+        const layer = make();
+        for (const x of [
+          tg.zeros(small),
+          tg.input({ shape: small.slice(1) }),
+        ]) {
+          assert.throws(
+            () => layer.apply(x as tg.Tensor),
+            (e: Error) =>
+              e instanceof tg.ShapeError &&
+              new RegExp(
+                `^${cls} "[a-z0-9_]+": expected an input at least as large ` +
+                  `as the kernel with padding "valid", got input shape ` +
+                  `\\[(1|null),${small.slice(1).join(",")}\\] and ${kernel}`,
+              ).test(e.message),
+            cls,
+          );
+        }
+        assert.equal(layer.built, false, cls);
+        assert.equal(layer.weights.length, 0, cls);
+      } else {
+        // A transposed convolution grows its input: any size is fine.
+        assert.equal(make().apply(tg.zeros(small)).rank, rank + 2, cls);
+      }
+      const layer = make();
+      const ok = [1, ...Array<number>(rank).fill(4), 2];
+      layer.apply(tg.zeros(ok));
+      const before = layer.getWeights().map((w) => w.toArray());
+      const three = [1, ...Array<number>(rank).fill(4), 3];
+      assert.throws(
+        () => layer.apply(tg.zeros(three)),
+        (e: Error) =>
+          e instanceof tg.ShapeError &&
+          new RegExp(
+            `^${cls} "[a-z0-9_]+": expected an input with 2 channels ` +
+              `\\(as built\\), got shape \\[${three.join(",")}\\]`,
+          ).test(e.message),
+        cls,
+      );
+      assert.throws(
+        () => layer.apply(tg.input({ shape: three.slice(1) })),
+        (e: Error) =>
+          e instanceof tg.ShapeError && /2 channels/.test(e.message),
+        cls,
+      );
+      for (const r of [rank + 1, rank + 3]) {
+        const bad = Array<number>(r).fill(4);
+        assert.throws(
+          () => layer.apply(tg.zeros(bad)),
+          (e: Error) =>
+            e instanceof tg.ShapeError &&
+            new RegExp(
+              `^${cls} "[a-z0-9_]+": expected an input of rank ${rank + 2} ` +
+                `\\(batch, ${rank} spatial, channels\\), got shape ` +
+                `\\[${bad.join(",")}\\]`,
+            ).test(e.message),
+          cls,
+        );
+      }
+      assert.deepEqual(
+        layer.getWeights().map((w) => w.toArray()),
+        before,
+        cls,
+      );
+    }
+    // The brief's case: Conv2D kernelSize 5 on a 3×3 image.
+    assert.throws(
+      () =>
+        new tg.layers.Conv2D({ filters: 1, kernelSize: 5, name: "c5" }).apply(
+          tg.zeros([1, 3, 3, 1]),
+        ),
+      {
+        name: "ShapeError",
+        message:
+          'Conv2D "c5": expected an input at least as large as the kernel ' +
+          'with padding "valid", got input shape [1,3,3,1] and kernelSize ' +
+          "[5,5] (dilationRate [1,1])",
+      },
+    );
   });
 
   test("a channel count that does not match the build is a ShapeError", () => {

@@ -247,6 +247,41 @@ const CASES: Case[] = [
       ],
     ],
   },
+  {
+    name: "UpSampling2D bilinear",
+    make: (dtype) =>
+      new tg.layers.UpSampling2D({
+        size: [2, 3],
+        interpolation: "bilinear",
+        dtype,
+      }),
+    shapes: [
+      [
+        [2, 3, 2, 2],
+        [2, 6, 6, 2],
+      ],
+      [
+        [1, 1, 1, 3],
+        [1, 2, 3, 3],
+      ],
+    ],
+  },
+  {
+    name: "UpSampling2D bilinear channelsFirst",
+    make: (dtype) =>
+      new tg.layers.UpSampling2D({
+        size: 3,
+        interpolation: "bilinear",
+        dataFormat: "channelsFirst",
+        dtype,
+      }),
+    shapes: [
+      [
+        [2, 2, 2, 3],
+        [2, 2, 6, 9],
+      ],
+    ],
+  },
 ];
 
 describe("shared checks", () => {
@@ -485,6 +520,80 @@ describe("values", () => {
     ]);
   });
 
+  test("bilinear UpSampling2D: half-pixel centres, clamped edges", () => {
+    // Row of [0, 4] upsampled 4×: output j samples (j + 0.5) / 4 − 0.5.
+    const y = tg.layers
+      .upSampling2D({ size: [1, 4], interpolation: "bilinear" })
+      .apply([[[[0], [4]]]]);
+    assert.deepEqual(
+      y.reshape([8]).toArray(),
+      [0, 0, 0.5, 1.5, 2.5, 3.5, 4, 4],
+    );
+    // Rows and columns at once, per channel; a constant image stays.
+    const z = tg.layers
+      .upSampling2D({ size: 2, interpolation: "bilinear" })
+      .apply(img);
+    assert.deepEqual(z.shape, [1, 4, 4, 2]);
+    // Row 1, column 1 samples (0.25, 0.25): 0.75² · 1 + 0.75·0.25 · (2 + 3)
+    // + 0.25² · 4.
+    allclose(tg.slice(z, [0, 1, 1, 0], [1, 1, 1, 2]), [[[[1.75, 17.5]]]]);
+    const c = tg.layers
+      .upSampling2D({ size: [3, 2], interpolation: "bilinear" })
+      .apply(tg.fill([2, 3, 2, 1], 7));
+    allclose(c, tg.fill([2, 9, 4, 1], 7));
+    // Integer inputs become float32, as Keras's image.resize.
+    const i = tg.layers
+      .upSampling2D({ interpolation: "bilinear" })
+      .apply(tg.tensor([[[[1], [2]]]], undefined, "int32"));
+    assert.equal(i.dtype, "float32");
+    assert.deepEqual(
+      i.reshape([8]).toArray(),
+      [1, 1.25, 1.75, 2, 1, 1.25, 1.75, 2],
+    );
+  });
+
+  // Values only: TensorFlow.js 4.22's cpu gradient of resizeBilinear
+  // ignores halfPixelCenters (and returns rows and columns swapped), so the
+  // gradients are checked by finite differences in the shared checks.
+  test("bilinear UpSampling2D matches tf.image.resizeBilinear (half-pixel)", async () => {
+    const tf = await loadTf();
+    const cases: [Shape, [number, number], tg.layers.DataFormat][] = [
+      [[2, 3, 4, 2], [2, 3], "channelsLast"],
+      [[1, 5, 2, 3], [3, 2], "channelsLast"],
+      [[1, 1, 3, 1], [4, 1], "channelsLast"],
+      [[2, 2, 3, 4], [2, 2], "channelsFirst"],
+    ];
+    for (const [shape, size, dataFormat] of cases) {
+      const x = values(shape);
+      const layer = tg.layers.upSampling2D({
+        size,
+        interpolation: "bilinear",
+        dataFormat,
+      });
+      const y = layer.apply(x);
+      const first = dataFormat === "channelsFirst";
+      const [h, w] = first ? [shape[2]!, shape[3]!] : [shape[1]!, shape[2]!];
+      let tx = tf.tensor4d(
+        Array.from(x.data),
+        shape as [number, number, number, number],
+      );
+      if (first) tx = tf.transpose(tx, [0, 2, 3, 1]);
+      const resize = (t: TF.Tensor4D) =>
+        tf.image.resizeBilinear(t, [h * size[0], w * size[1]], false, true);
+      let ty = resize(tx);
+      if (first) ty = tf.transpose(ty, [0, 3, 1, 2]);
+      assert.deepEqual(y.shape, ty.shape);
+      allclose(y, ty.arraySync(), { rtol: 1e-5, atol: 1e-6 });
+      if (shape === cases[0]![0]) {
+        // TF.js's layer leaves halfPixelCenters off: other values.
+        const legacy = tf.layers
+          .upSampling2d({ size, interpolation: "bilinear" })
+          .apply(tx) as TF.Tensor;
+        assert.throws(() => allclose(y, legacy.arraySync()));
+      }
+    }
+  });
+
   test("the gradient of UpSampling2D sums each block", () => {
     const layer = tg.layers.upSampling2D({ size: 2 });
     const x = tg.tensor([[[[1], [2]]]]);
@@ -680,7 +789,7 @@ describe("errors", () => {
       ],
       [
         () => new tg.layers.UpSampling2D({ interpolation: "cubic" as never }),
-        'UpSampling2D: expected interpolation "nearest", got interpolation="cubic"',
+        'UpSampling2D: expected interpolation "nearest" or "bilinear", got interpolation="cubic"',
       ],
     ];
     for (const [f, message] of cases) {
@@ -688,18 +797,22 @@ describe("errors", () => {
     }
   });
 
-  test("bilinear UpSampling2D: NotImplementedError naming it", () => {
-    assert.throws(
-      () => new tg.layers.UpSampling2D({ interpolation: "bilinear" as never }),
-      (e: unknown) => {
-        assert.ok(e instanceof tg.NotImplementedError);
-        assert.equal(
-          e.message,
-          'UpSampling2D: interpolation "bilinear" is not implemented; only "nearest" is',
-        );
-        return true;
-      },
-    );
+  test("bicubic, lanczos and area UpSampling2D: NotImplementedError naming them", () => {
+    for (const name of ["bicubic", "lanczos3", "lanczos5", "area"]) {
+      assert.throws(
+        () => new tg.layers.UpSampling2D({ interpolation: name as never }),
+        (e: unknown) => {
+          assert.ok(e instanceof tg.NotImplementedError);
+          assert.equal(
+            e.message,
+            `UpSampling2D: interpolation "${name}" is not implemented; only ` +
+              '"nearest" and "bilinear" are (Keras\'s "bicubic", "lanczos3", ' +
+              '"lanczos5" and "area" are not)',
+          );
+          return true;
+        },
+      );
+    }
   });
 
   test("bad input shapes: ShapeError naming the layer and the shape", () => {
