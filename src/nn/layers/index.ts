@@ -137,6 +137,7 @@ export {
   type SimpleRNNArgs,
   type LSTMArgs,
   type GRUArgs,
+  type StepContext,
 } from "./recurrent.js";
 export { Embedding, embedding, type EmbeddingArgs } from "./embedding.js";
 export { Masking, masking, type MaskingArgs } from "./core-masking.js";
@@ -151,6 +152,11 @@ export {
   TimeDistributed,
   timeDistributed,
   type TimeDistributedArgs,
+  Bidirectional,
+  bidirectional,
+  type BidirectionalArgs,
+  type BidirectionalOptions,
+  type MergeMode,
 } from "./wrappers.js";
 export {
   Attention,

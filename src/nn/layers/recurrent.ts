@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * Recurrent layers: SimpleRNN, LSTM and GRU, with Keras 3's weights, gate
- * order and defaults. The time loop is written with ops (one slice, matMul
- * and activation per step, then a stack), so gradients flow through time.
+ * order and defaults, masks, dropout and stateful states. The time loop is
+ * written with ops (one slice, matMul and activation per step, then a
+ * stack), so gradients flow through time.
  */
 import {
   NotImplementedError,
@@ -10,10 +11,15 @@ import {
   ValueError,
   show,
 } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
-import { add, mul, sub } from "../../ops/binary.js";
+import { Generator } from "../../core/random.js";
+import { Tensor, type TensorLike } from "../../core/tensor.js";
+import { add, div, greaterEqual, mul, sub } from "../../ops/binary.js";
+import { cast, stopGradient } from "../../ops/cast.js";
+import { toTensor } from "../../ops/convert.js";
 import { zeros, ones } from "../../ops/creation.js";
 import { matMul } from "../../ops/linalg.js";
+import { randomUniform } from "../../ops/random.js";
+import { where } from "../../ops/select.js";
 import { concat, reshape, split, stack } from "../../ops/shape.js";
 import type { Variable } from "../../variables.js";
 import * as activations from "../activations.js";
@@ -24,6 +30,7 @@ import {
   Layer,
   type CallOptions,
   type LayerArgs,
+  type Mask,
   type SymbolicShape,
 } from "./layer.js";
 
@@ -78,6 +85,33 @@ export interface RNNArgs extends LayerArgs {
    * sequence is in processing order (reversed). Default false.
    */
   goBackwards?: boolean;
+  /**
+   * Whether the final states of a call are the initial states of the
+   * next (sample i of a batch continues sample i of the previous batch).
+   * The batch size is then fixed by the first call (or by
+   * `resetStates(values)`); `resetStates()` sets the states back to zeros.
+   * The states are not weights. Default false.
+   */
+  stateful?: boolean;
+  /**
+   * The fraction of the input units to drop, in [0, 1], in training only;
+   * one mask per call, the same at every timestep. Default 0.
+   */
+  dropout?: number;
+  /**
+   * The fraction of the recurrent state's units to drop before the
+   * recurrent product, in [0, 1], in training only; one mask per call,
+   * the same at every timestep. Default 0.
+   */
+  recurrentDropout?: number;
+  /** A seed for the dropout masks' own random stream. Default none (global). */
+  seed?: number | null;
+  /**
+   * Whether the output at a masked timestep is zeros (rather than the
+   * previous output). Bidirectional sets it to returnSequences, as Keras
+   * does. Default false.
+   */
+  zeroOutputForMask?: boolean;
 }
 
 /** Options of SimpleRNN. */
@@ -106,19 +140,48 @@ export interface GRUArgs extends RNNArgs {
   resetAfter?: boolean;
 }
 
-/** Keras options this implementation does not have yet. */
-const UNSUPPORTED = [
-  "stateful",
-  "dropout",
-  "recurrentDropout",
-  "unroll",
-  "timeMajor",
-] as const;
+/** Keras options this implementation does not have. */
+const UNSUPPORTED = ["unroll", "timeMajor"] as const;
+
+/** A dropout rate in [0, 1], or a ValueError. */
+function checkRate(value: unknown, key: string, cls: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
+    throw new ValueError(
+      `${cls}: expected ${key} to be a number in [0, 1], got ` +
+        `${key}=${show(value)}`,
+    );
+  }
+  return value;
+}
+
+/** The nesting depth of an array (by first elements). */
+function depth(v: unknown): number {
+  let d = 0;
+  while (Array.isArray(v)) {
+    d += 1;
+    v = v[0];
+  }
+  return d;
+}
+
+/** What the step of a cell receives besides the input and states. */
+export interface StepContext {
+  /** The per-call constants from `prepare()`. */
+  constants: Tensor[];
+  /**
+   * With recurrent dropout in training: one mask per gate block, each
+   * [batch, units], applied to the previous output before that block's
+   * recurrent product; else null.
+   */
+  recurrentMasks: Tensor[] | null;
+}
 
 /**
  * The shared part of SimpleRNN, LSTM and GRU: options, weights (kernel
  * [features, gates·units], recurrentKernel [units, gates·units], bias),
- * the time loop and the output shapes. Subclasses give the cell's step.
+ * the time loop, masks, dropout, stateful states and the output shapes.
+ * Subclasses give the cell's step.
  *
  * Input: [batch, time, features], or a list `[x, ...initialStates]` to
  * start from given states (each [batch, units]; LSTM takes [h, c]).
@@ -129,8 +192,20 @@ const UNSUPPORTED = [
  * they are the list input `layer.apply([x, ...states])` (Keras 2's and
  * TensorFlow.js's list form).
  *
- * Not done: stateful layers, dropout and recurrentDropout, masks,
- * Bidirectional, custom cells (Keras's generic `RNN(cell)`).
+ * Masks (from Embedding with maskZero, Masking, or `apply(x, { mask })`,
+ * a [batch, time] boolean tensor): a masked step keeps the previous
+ * states, and its output is the previous output (zeros with
+ * zeroOutputForMask); with goBackwards the mask is read backwards too.
+ * The output mask is the input mask with returnSequences, else none.
+ *
+ * Dropout (in training only) follows Keras 3: one mask per call, shared
+ * by all timesteps. Without recurrentDropout, one input mask serves all
+ * gate blocks; with recurrentDropout, each gate block has its own input
+ * mask and its own recurrent mask (Keras's "implementation 1"). As in
+ * Keras, a rate of exactly 1 turns dropout off.
+ *
+ * Not done: unroll and timeMajor (NotImplementedError), custom cells
+ * (Keras's generic `RNN(cell)`).
  *
  * @example
  * ```ts
@@ -156,9 +231,19 @@ export abstract class RNN<Out extends RNNOutput = Tensor> extends Layer<Out> {
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
+  readonly stateful: boolean;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  readonly seed: number | null;
+  /** Whether masked steps output zeros (see RNNArgs). */
+  zeroOutputForMask: boolean;
+  /** RNN layers consume masks. */
+  override supportsMasking = true;
   #kernel: Variable | null = null;
   #recurrentKernel: Variable | null = null;
   #bias: Variable | null = null;
+  #states: Tensor[] | null = null;
+  readonly #generator: Generator | null;
 
   /** The number of gate blocks in the kernels (1, 4 or 3). */
   protected abstract readonly gates: number;
@@ -183,9 +268,21 @@ export abstract class RNN<Out extends RNNOutput = Tensor> extends Layer<Out> {
       const v = record[key];
       if (v !== undefined && v !== false && v !== 0) {
         throw new NotImplementedError(
-          `${cls}: ${key} is not implemented yet, got ${key}=${show(v)}`,
+          `${cls}: ${key} is not implemented, got ${key}=${show(v)}`,
         );
       }
+    }
+    const dropout = checkRate(args.dropout, "dropout", cls);
+    const recurrentDropout = checkRate(
+      args.recurrentDropout,
+      "recurrentDropout",
+      cls,
+    );
+    const seed = args.seed ?? null;
+    if (seed !== null && !(Number.isInteger(seed) && seed >= 0)) {
+      throw new ValueError(
+        `${cls}: expected seed to be an integer >= 0, got seed=${show(seed)}`,
+      );
     }
     const activation = activations.get(
       args.activation === undefined ? "tanh" : args.activation,
@@ -219,6 +316,12 @@ export abstract class RNN<Out extends RNNOutput = Tensor> extends Layer<Out> {
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
     this.goBackwards = args.goBackwards ?? false;
+    this.stateful = args.stateful ?? false;
+    this.dropout = dropout;
+    this.recurrentDropout = recurrentDropout;
+    this.seed = seed;
+    this.zeroOutputForMask = args.zeroOutputForMask ?? false;
+    this.#generator = seed === null ? null : new Generator(seed);
   }
 
   /** The input kernel, [features, gates·units]. Exists once built. */
@@ -239,6 +342,81 @@ export abstract class RNN<Out extends RNNOutput = Tensor> extends Layer<Out> {
       );
     }
     return this.#need(this.#bias, "bias");
+  }
+
+  /**
+   * A stateful layer's current states (LSTM: [h, c]), each
+   * [batch, units]; null before its first call or when not stateful.
+   */
+  get states(): Tensor[] | null {
+    return this.#states === null ? null : [...this.#states];
+  }
+
+  /**
+   * Resets a stateful layer's states: to zeros (keeping the batch size),
+   * or to `states` (one [batch, units] value per state; LSTM: [h, c]),
+   * which also sets the batch size. Keras 3's `reset_state`. Without
+   * values it does nothing on a layer that is not stateful.
+   *
+   * @example
+   * ```ts
+   * import * as tg from "tensorgrad";
+   * const rnn = tg.layers.simpleRNN({ units: 1, stateful: true, kernelInitializer: "ones" });
+   * rnn.apply(tg.ones([2, 3, 1]));
+   * rnn.resetStates();
+   * console.log(rnn.states?.[0]?.toArray()); // [ [ 0 ], [ 0 ] ]
+   * rnn.resetStates([[[0.5]]]);
+   * console.log(rnn.states?.[0]?.shape); // [ 1, 1 ]
+   * ```
+   */
+  resetStates(states?: TensorLike | readonly TensorLike[]): void {
+    const where = `${this.toString()}.resetStates`;
+    if (states === undefined) {
+      if (this.#states !== null) {
+        this.#states = this.#states.map((s) => zeros(s.shape, this.dtype));
+      }
+      return;
+    }
+    if (!this.stateful) {
+      throw new ValueError(
+        `${where}: expected a stateful layer (stateful: true) to set ` +
+          `states of, got stateful=false`,
+      );
+    }
+    let list: unknown;
+    if (states instanceof Tensor) list = [states];
+    else if (
+      this.stateCount === 1 &&
+      Array.isArray(states) &&
+      !states.every((s) => s instanceof Tensor) &&
+      depth(states) === 2
+    ) {
+      list = [states];
+    } else list = states;
+    if (!Array.isArray(list) || list.length !== this.stateCount) {
+      throw new ValueError(
+        `${where}: expected ${this.stateCount} state value(s), got ` +
+          (Array.isArray(list) ? list.length : show(list)),
+      );
+    }
+    const ts = list.map((v) =>
+      cast(toTensor(v, where, this.dtype), this.dtype),
+    );
+    const batch = ts[0]!.shape[0];
+    for (const t of ts) {
+      if (t.rank !== 2 || t.shape[0] !== batch || t.shape[1] !== this.units) {
+        throw new ShapeError(
+          `${where}: expected states of shape [batch, ${this.units}] with ` +
+            `one batch size, got shapes ${show(ts.map((s) => s.shape))}`,
+        );
+      }
+    }
+    this.#states = ts.map((t) => stopGradient(t));
+  }
+
+  /** The same as `resetStates` (Keras 3's name, `reset_state`). */
+  resetState(states?: TensorLike | readonly TensorLike[]): void {
+    this.resetStates(states);
   }
 
   #need(v: Variable | null, what: string): Variable {
@@ -330,6 +508,36 @@ export abstract class RNN<Out extends RNNOutput = Tensor> extends Layer<Out> {
   }
 
   /**
+   * The recurrent products `h · U_g` of every gate block g, each [batch,
+   * units]; with recurrent dropout, block g uses `h ⊙ mask_g`.
+   * @internal
+   */
+  protected recurrentProducts(
+    h: Tensor,
+    ctx: StepContext,
+    blocks = this.gates,
+  ): Tensor[] {
+    const u = this.units;
+    const masks = ctx.recurrentMasks;
+    if (masks === null) {
+      const kernel =
+        blocks === this.gates
+          ? this.recurrentKernel
+          : split(
+              this.recurrentKernel,
+              [blocks * u, (this.gates - blocks) * u],
+              1,
+            )[0]!;
+      const product = matMul(h, kernel);
+      return blocks === 1 ? [product] : split(product, blocks, 1);
+    }
+    const kernels = split(this.recurrentKernel, this.gates, 1);
+    return Array.from({ length: blocks }, (_, g) =>
+      matMul(mul(h, masks[g]!), kernels[g]!),
+    );
+  }
+
+  /**
    * One step: `xw` is x_t · kernel (+ input bias), [batch, gates·units];
    * returns the new states, the first being the output.
    * @internal
@@ -337,11 +545,58 @@ export abstract class RNN<Out extends RNNOutput = Tensor> extends Layer<Out> {
   protected abstract step(
     xw: Tensor,
     states: Tensor[],
-    constants: Tensor[],
+    ctx: StepContext,
   ): Tensor[];
 
-  override call(inputs: Tensor | Tensor[], options?: CallOptions): Out {
-    void options;
+  /** `count` dropout masks of `shape` (kept: 1/(1 − rate), dropped: 0). */
+  #dropoutMasks(rate: number, shape: number[], count: number): Tensor[] {
+    return Array.from({ length: count }, () => {
+      const u = randomUniform(
+        shape,
+        0,
+        1,
+        this.dtype,
+        this.#generator?.nextUint32(),
+      );
+      return div(cast(greaterEqual(u, rate), this.dtype), 1 - rate);
+    });
+  }
+
+  /** The [batch, time] mask of the call, checked, as bool; or null. */
+  #callMask(mask: unknown, batch: number, time: number): Tensor | null {
+    let m = mask;
+    if (Array.isArray(m)) m = m.length > 0 ? m[0] : null;
+    if (m === undefined || m === null) return null;
+    const where = this.toString();
+    const t = m instanceof Tensor ? m : toTensor(m, where, "bool");
+    if (t.rank !== 2 || t.shape[0] !== batch || t.shape[1] !== time) {
+      throw new ShapeError(
+        `${where}: expected a mask of shape [batch, time] = ` +
+          `${show([batch, time])}, got shape ${show(t.shape)}`,
+      );
+    }
+    return cast(t, "bool");
+  }
+
+  /** The initial states of a call without given ones. */
+  #startStates(batch: number, x: Tensor): Tensor[] {
+    if (this.stateful && this.#states !== null) {
+      const kept = this.#states[0]!.shape[0];
+      if (kept !== batch) {
+        throw new ValueError(
+          `${this.toString()}: expected a batch of ${kept} (a stateful ` +
+            `layer keeps the batch size of its first call; resetStates ` +
+            `with new values changes it), got input shape ${show(x.shape)}`,
+        );
+      }
+      return this.#states;
+    }
+    return Array.from({ length: this.stateCount }, () =>
+      zeros([batch, this.units], this.dtype),
+    );
+  }
+
+  override call(inputs: Tensor | Tensor[], options: CallOptions = {}): Out {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const x = list[0]!;
     const given = list.slice(1);
@@ -379,25 +634,66 @@ export abstract class RNN<Out extends RNNOutput = Tensor> extends Layer<Out> {
         );
       }
     }
-    let states =
-      given.length > 0
-        ? given
-        : Array.from({ length: this.stateCount }, () =>
-            zeros([batch, this.units], this.dtype),
-          );
+    const mask = this.#callMask(options.mask, batch, time);
+    let states = given.length > 0 ? given : this.#startStates(batch, x);
+    const training = options.training === true;
+    const dropIn = training && this.dropout > 0 && this.dropout < 1;
+    const dropRec =
+      training && this.recurrentDropout > 0 && this.recurrentDropout < 1;
+    // Keras 3: recurrent dropout switches the cell to one mask per gate.
+    const inMasks = dropIn
+      ? this.#dropoutMasks(
+          this.dropout,
+          [batch, features],
+          this.recurrentDropout > 0 ? this.gates : 1,
+        )
+      : null;
+    const recurrentMasks = dropRec
+      ? this.#dropoutMasks(
+          this.recurrentDropout,
+          [batch, this.units],
+          this.gates,
+        )
+      : null;
     // The input projection of every step at once: [batch, time, width].
-    let xw = matMul(x, kernel);
+    let xw: Tensor;
+    if (inMasks === null) {
+      xw = matMul(x, kernel);
+    } else if (inMasks.length === 1) {
+      xw = matMul(mul(x, reshape(inMasks[0]!, [batch, 1, features])), kernel);
+    } else {
+      const blocks = split(kernel, this.gates, 1);
+      xw = concat(
+        blocks.map((k, g) =>
+          matMul(mul(x, reshape(inMasks[g]!, [batch, 1, features])), k),
+        ),
+        2,
+      );
+    }
     const b = this.inputBias();
     if (b !== null) xw = add(xw, b);
     const width = this.gates * this.units;
     const steps = split(xw, time, 1).map((t) => reshape(t, [batch, width]));
-    if (this.goBackwards) steps.reverse();
-    const constants = this.prepare();
-    const outputs: Tensor[] = [];
-    for (const xt of steps) {
-      states = this.step(xt, states, constants);
-      outputs.push(states[0]!);
+    const stepMasks = mask === null ? null : split(mask, time, 1);
+    if (this.goBackwards) {
+      steps.reverse();
+      stepMasks?.reverse();
     }
+    const ctx: StepContext = { constants: this.prepare(), recurrentMasks };
+    const outputs: Tensor[] = [];
+    steps.forEach((xt, t) => {
+      const next = this.step(xt, states, ctx);
+      const m = stepMasks?.[t];
+      if (m === undefined) {
+        states = next;
+        outputs.push(next[0]!);
+        return;
+      }
+      const prev = states;
+      states = next.map((s, i) => where(m, s, prev[i]!));
+      outputs.push(this.zeroOutputForMask ? where(m, next[0]!, 0) : states[0]!);
+    });
+    if (this.stateful) this.#states = states.map((s) => stopGradient(s));
     const output = this.returnSequences
       ? stack(outputs, 1)
       : outputs[outputs.length - 1]!;
@@ -426,6 +722,18 @@ export abstract class RNN<Out extends RNNOutput = Tensor> extends Layer<Out> {
     ];
   }
 
+  /**
+   * The output's mask: the input's with returnSequences, else none; with
+   * returnState, `[outputMask, null, ...]` (states have no mask).
+   */
+  override computeMask(inputs: Tensor | Tensor[], mask: Mask): Mask {
+    void inputs;
+    const first = mask instanceof Tensor || mask === null ? mask : mask[0];
+    const out = this.returnSequences ? (first ?? null) : null;
+    if (!this.returnState) return out;
+    return [out, ...Array.from({ length: this.stateCount }, () => null)];
+  }
+
   override getConfig(): Record<string, unknown> {
     const out: Record<string, unknown> = {
       ...super.getConfig(),
@@ -438,6 +746,11 @@ export abstract class RNN<Out extends RNNOutput = Tensor> extends Layer<Out> {
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,
+      stateful: this.stateful,
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
+      seed: this.seed,
+      zeroOutputForMask: this.zeroOutputForMask,
     };
     const regs = {
       kernelRegularizer: this.kernelRegularizer,
@@ -468,7 +781,7 @@ export abstract class RNN<Out extends RNNOutput = Tensor> extends Layer<Out> {
  * [batch, units] (the last h), [batch, time, units] with returnSequences,
  * and `[output, h]` with returnState.
  *
- * Not done: stateful, dropout, recurrentDropout, masks.
+ * Masks, dropout, recurrentDropout and stateful: see {@link RNN}.
  *
  * @example
  * ```ts
@@ -487,11 +800,9 @@ export class SimpleRNN<Out extends RNNOutput = Tensor> extends RNN<Out> {
   protected readonly gates = 1;
   protected readonly stateCount = 1;
 
-  protected step(xw: Tensor, states: Tensor[]): Tensor[] {
-    const h = this.activation(
-      add(xw, matMul(states[0]!, this.recurrentKernel)),
-    );
-    return [h];
+  protected step(xw: Tensor, states: Tensor[], ctx: StepContext): Tensor[] {
+    const [hu] = this.recurrentProducts(states[0]!, ctx) as [Tensor];
+    return [this.activation(add(xw, hu))];
   }
 }
 
@@ -510,7 +821,7 @@ export class SimpleRNN<Out extends RNNOutput = Tensor> extends RNN<Out> {
  * the forget block starts at 1). States [h, c]; returnState gives
  * `[output, h, c]`; an initial state is given as `apply([x, h0, c0])`.
  *
- * Not done: stateful, dropout, recurrentDropout, masks.
+ * Masks, dropout, recurrentDropout and stateful: see {@link RNN}.
  *
  * @example
  * ```ts
@@ -549,9 +860,10 @@ export class LSTM<Out extends RNNOutput = Tensor> extends RNN<Out> {
     );
   }
 
-  protected step(xw: Tensor, states: Tensor[]): Tensor[] {
+  protected step(xw: Tensor, states: Tensor[], ctx: StepContext): Tensor[] {
     const [h, c] = states as [Tensor, Tensor];
-    const z = add(xw, matMul(h, this.recurrentKernel));
+    const hu = this.recurrentProducts(h, ctx);
+    const z = add(xw, hu.length === 1 ? hu[0]! : concat(hu, 1));
     const [i, f, g, o] = split(z, 4, 1) as [Tensor, Tensor, Tensor, Tensor];
     const rec = this.recurrentActivation;
     const cNext = add(mul(rec(f), c), mul(rec(i), this.activation(g)));
@@ -585,7 +897,7 @@ export class LSTM<Out extends RNNOutput = Tensor> extends RNN<Out> {
  * defaults recurrentActivation to hard_sigmoid; Keras 3 (followed here)
  * defaults to resetAfter true and sigmoid.
  *
- * Not done: stateful, dropout, recurrentDropout, masks.
+ * Masks, dropout, recurrentDropout and stateful: see {@link RNN}.
  *
  * @example
  * ```ts
@@ -622,7 +934,7 @@ export class GRU<Out extends RNNOutput = Tensor> extends RNN<Out> {
     return reshape(split(this.bias, 2, 0)[0]!, [3 * this.units]);
   }
 
-  /** resetAfter: [recurrent bias]; else [U_zr, U_h]. */
+  /** resetAfter: [recurrent bias]; else [U_zr, U_h]. @internal */
   protected override prepare(): Tensor[] {
     const u = this.units;
     if (this.resetAfter) {
@@ -631,27 +943,36 @@ export class GRU<Out extends RNNOutput = Tensor> extends RNN<Out> {
     return split(this.recurrentKernel, [2 * u, u], 1);
   }
 
-  protected step(xw: Tensor, states: Tensor[], constants: Tensor[]): Tensor[] {
+  protected step(xw: Tensor, states: Tensor[], ctx: StepContext): Tensor[] {
     const h = states[0]!;
-    const u = this.units;
     const rec = this.recurrentActivation;
     const [xz, xr, xh] = split(xw, 3, 1) as [Tensor, Tensor, Tensor];
     let z: Tensor;
     let hh: Tensor;
     if (this.resetAfter) {
-      let inner = matMul(h, this.recurrentKernel);
-      if (constants.length > 0) inner = add(inner, constants[0]!);
-      const [rz, rr, rh] = split(inner, 3, 1) as [Tensor, Tensor, Tensor];
+      let [rz, rr, rh] = this.recurrentProducts(h, ctx) as [
+        Tensor,
+        Tensor,
+        Tensor,
+      ];
+      const rb = ctx.constants[0];
+      if (rb !== undefined) {
+        const [bz, br, bh] = split(rb, 3, 0) as [Tensor, Tensor, Tensor];
+        rz = add(rz, bz);
+        rr = add(rr, br);
+        rh = add(rh, bh);
+      }
       z = rec(add(xz, rz));
       const r = rec(add(xr, rr));
       hh = this.activation(add(xh, mul(r, rh)));
     } else {
-      const [uzr, uh] = constants as [Tensor, Tensor];
-      const inner = matMul(h, uzr);
-      const [rz, rr] = split(inner, [u, u], 1) as [Tensor, Tensor];
+      const [rz, rr] = this.recurrentProducts(h, ctx, 2) as [Tensor, Tensor];
       z = rec(add(xz, rz));
       const r = rec(add(xr, rr));
-      hh = this.activation(add(xh, matMul(mul(r, h), uh)));
+      const uh = ctx.constants[1]!;
+      const masks = ctx.recurrentMasks;
+      const hForH = masks === null ? h : mul(h, masks[2]!);
+      hh = this.activation(add(xh, matMul(mul(r, hForH), uh)));
     }
     return [add(mul(z, h), mul(sub(1, z), hh))];
   }

@@ -511,10 +511,22 @@ describe("errors", () => {
           "LSTM: expected units to be a positive integer, got units=0",
     );
     assert.throws(
-      () => new tg.layers.GRU({ units: 2, dropout: 0.5 } as tg.layers.GRUArgs),
+      () => new tg.layers.GRU({ units: 2, unroll: true } as tg.layers.GRUArgs),
       (e: Error) =>
         e instanceof tg.NotImplementedError &&
-        e.message.startsWith("GRU: dropout is not implemented"),
+        e.message === "GRU: unroll is not implemented, got unroll=true",
+    );
+    assert.throws(
+      () => new tg.layers.LSTM({ units: 2, dropout: 1.5 }),
+      (e: Error) =>
+        e instanceof tg.ValueError &&
+        e.message ===
+          "LSTM: expected dropout to be a number in [0, 1], got dropout=1.5",
+    );
+    assert.throws(
+      () => new tg.layers.SimpleRNN({ units: 2, seed: -1 }),
+      (e: Error) =>
+        e instanceof tg.ValueError && /expected seed to be/.test(e.message),
     );
     for (const kind of KINDS) {
       const l = make(kind, { units: 2 });
