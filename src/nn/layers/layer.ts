@@ -12,6 +12,7 @@ import { withoutRecording } from "../../autodiff/tape.js";
 import { cast } from "../../ops/cast.js";
 import { sampleOf, toTensor } from "../../ops/convert.js";
 import { Variable } from "../../variables.js";
+import { maskOf, setMaskOf } from "../masks.js";
 import {
   type SymbolicTensor,
   applySymbolic,
@@ -88,8 +89,6 @@ export interface CallOptions {
 /** A call's mask: one boolean tensor, one per input (null: none), or null. */
 export type Mask = Tensor | readonly (Tensor | null)[] | null;
 
-/** The masks attached to tensors by the layers that made them. */
-const masks = new WeakMap<Tensor, Tensor>();
 
 /**
  * The mask a layer attached to `t` (Keras's `_keras_mask`), or null: the
@@ -104,16 +103,16 @@ const masks = new WeakMap<Tensor, Tensor>();
  * ```
  */
 export function getMask(t: Tensor): Tensor | null {
-  return masks.get(t) ?? null;
+  return maskOf(t);
 }
 
 /** The masks attached to `inputs` (null when none has one). */
 function maskOfInputs(inputs: unknown): Mask {
-  if (inputs instanceof Tensor) return masks.get(inputs) ?? null;
+  if (inputs instanceof Tensor) return maskOf(inputs);
   if (!Array.isArray(inputs)) return null;
   let any = false;
   const out = (inputs as readonly unknown[]).map((t) => {
-    const m = t instanceof Tensor ? (masks.get(t) ?? null) : null;
+    const m = t instanceof Tensor ? maskOf(t) : null;
     if (m !== null) any = true;
     return m;
   });
@@ -125,14 +124,14 @@ function attachMask(output: LayerOutput, mask: Mask): void {
   if (mask === null) return;
   if (output instanceof Tensor) {
     const m = mask instanceof Tensor ? mask : (mask[0] ?? null);
-    if (m !== null) masks.set(output, m);
+    if (m !== null) setMaskOf(output, m);
     return;
   }
   if (!Array.isArray(output)) return;
   const list = output as readonly Tensor[];
   list.forEach((t, i) => {
     const m = mask instanceof Tensor ? (i === 0 ? mask : null) : mask[i];
-    if (m != null) masks.set(t, m);
+    if (m != null) setMaskOf(t, m);
   });
 }
 

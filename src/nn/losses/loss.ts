@@ -6,13 +6,14 @@
  */
 import { ShapeError, ValueError, show } from "../../core/errors.js";
 import { broadcastShapes } from "../../core/shape.js";
-import type { Tensor, TensorLike } from "../../core/tensor.js";
-import { div, equal, mul } from "../../ops/binary.js";
+import { Tensor, type TensorLike } from "../../core/tensor.js";
+import { div, equal, logicalAnd, mul } from "../../ops/binary.js";
 import { cast } from "../../ops/cast.js";
 import { toTensor } from "../../ops/convert.js";
 import { sum } from "../../ops/reduction.js";
 import { where } from "../../ops/select.js";
 import { expandDims } from "../../ops/shape.js";
+import { maskOf } from "../masks.js";
 import { optionsOf, sameRank } from "./util.js";
 
 /**
@@ -277,7 +278,17 @@ export abstract class Loss {
     yPred: TensorLike,
     sampleWeight?: TensorLike | null,
   ): Tensor {
-    const { values, mask } = this.compute(yTrue, yPred);
+    const computed = this.compute(yTrue, yPred);
+    const values = computed.values;
+    // As Keras 3: the mask a layer attached to the prediction (padding
+    // of a sequence) joins the loss's own.
+    const attached = yPred instanceof Tensor ? maskOf(yPred) : null;
+    const mask =
+      attached === null
+        ? computed.mask
+        : computed.mask === null
+          ? attached
+          : logicalAnd(attached, computed.mask);
     return reduceWeightedValues(
       values,
       sampleWeight,

@@ -239,3 +239,52 @@ describe("layers that consume masks", () => {
     assert.deepEqual(tg.layers.getMask(auto)?.toArray(), expected);
   });
 });
+
+describe("losses read the prediction's mask, as Keras 3", () => {
+  test("a masked prediction: the mean runs over the real steps", () => {
+    const yTrue = tg.zeros([2, 3, 1]);
+    const yPred = tg.layers.dense({
+      units: 1,
+      kernelInitializer: "ones",
+      useBias: false,
+    });
+    const x = tg.tensor([
+      [[1], [2], [3]],
+      [[4], [5], [6]],
+    ]);
+    const mask = tg.tensor(
+      [
+        [true, true, false],
+        [true, false, false],
+      ],
+      undefined,
+      "bool",
+    );
+    const y = yPred.apply(x, { mask });
+    const mse = new tg.losses.MeanSquaredError();
+    // (1 + 4 + 16) / 3 real steps.
+    assert.ok(Math.abs(mse.call(yTrue, y).item() - 7) < 1e-6);
+    // sum: the masked steps add nothing.
+    const total = new tg.losses.MeanSquaredError({ reduction: "sum" });
+    assert.ok(Math.abs(total.call(yTrue, y).item() - 21) < 1e-6);
+    // Without a mask, every step counts.
+    assert.ok(Math.abs(mse.call(yTrue, x).item() - 91 / 6) < 1e-5);
+  });
+
+  test("fit trains on the real steps only", () => {
+    tg.setSeed(8);
+    const model = new tg.Sequential([
+      tg.layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true }),
+      tg.layers.dense({ units: 1 }),
+    ]);
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    const x = ids();
+    const yTrue = tg.ones([2, 4, 1]);
+    const before = model.apply(x);
+    const m = tg.cast(tg.notEqual(x, 0), "float32");
+    const sq = tg.squeeze(tg.square(tg.sub(before, yTrue)), [-1]);
+    const want = tg.sum(tg.mul(sq, m)).item() / tg.sum(m).item();
+    const got = model.trainOnBatch(x, yTrue) as number;
+    assert.ok(Math.abs(got - want) < 1e-6, `${got} vs ${want}`);
+  });
+});
