@@ -97,7 +97,10 @@ function plan(
   return { axes, batch: t.shape[0]!, channels: t.shape[d + 1]!, outShape };
 }
 
-/** Calls `visit(o, i)` for every output o and every input i of its window. */
+/**
+ * Calls `visit(o, i)` for every output o and every input i of its window,
+ * after `begin(o)`.
+ */
 function windows(
   axes: Axis[],
   batch: number,
@@ -144,6 +147,69 @@ function windows(
   }
 }
 
+/**
+ * The flat input index of each window's largest element: its first
+ * element, replaced only by a strictly greater one, so the first of equal
+ * values wins, as in TensorFlow. The same walk as `windows`, with the
+ * comparison inline and all channels of a window position at once: this
+ * runs on every max-pooling forward pass.
+ */
+function argMaxes(
+  data: ArrayLike<number>,
+  axes: Axis[],
+  batch: number,
+  channels: number,
+  n: number,
+): Int32Array {
+  const [a0, a1, a2] = axes as [Axis, Axis, Axis];
+  const arg = new Int32Array(n);
+  const best = new Float64Array(channels);
+  let o = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let p0 = 0; p0 < a0.out; p0++) {
+      const s0 = p0 * a0.s - a0.before;
+      const lo0 = Math.max(s0, 0);
+      const hi0 = Math.min(s0 + a0.k, a0.n);
+      for (let p1 = 0; p1 < a1.out; p1++) {
+        const s1 = p1 * a1.s - a1.before;
+        const lo1 = Math.max(s1, 0);
+        const hi1 = Math.min(s1 + a1.k, a1.n);
+        for (let p2 = 0; p2 < a2.out; p2++, o += channels) {
+          const s2 = p2 * a2.s - a2.before;
+          const lo2 = Math.max(s2, 0);
+          const hi2 = Math.min(s2 + a2.k, a2.n);
+          let first = true;
+          for (let i0 = lo0; i0 < hi0; i0++) {
+            const r0 = (b * a0.n + i0) * a1.n;
+            for (let i1 = lo1; i1 < hi1; i1++) {
+              const r1 = (r0 + i1) * a2.n;
+              for (let i2 = lo2; i2 < hi2; i2++) {
+                const base = (r1 + i2) * channels;
+                if (first) {
+                  for (let c = 0; c < channels; c++) {
+                    best[c] = data[base + c]!;
+                    arg[o + c] = base + c;
+                  }
+                  first = false;
+                  continue;
+                }
+                for (let c = 0; c < channels; c++) {
+                  const v = data[base + c]!;
+                  if (v > best[c]!) {
+                    best[c] = v;
+                    arg[o + c] = base + c;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return arg;
+}
+
 function maxPool(
   x: TensorLike,
   d: number,
@@ -161,27 +227,8 @@ function maxPool(
     padding,
     op,
   );
-  const data = t.data;
   const n = outShape.reduce((a, b) => a * b, 1);
-  const arg = new Int32Array(n);
-  let best = -Infinity;
-  windows(
-    axes,
-    batch,
-    channels,
-    (o) => {
-      best = -Infinity;
-      arg[o] = -1;
-    },
-    (o, i) => {
-      const v = data[i] as number;
-      // Strictly greater: the first of equal values wins, as in TensorFlow.
-      if (arg[o] === -1 || v > best) {
-        best = v;
-        arg[o] = i;
-      }
-    },
-  );
+  const arg = argMaxes(t.data, axes, batch, channels, n);
   const flat = reshape(t, [t.size]);
   return reshape(gather(flat, make(arg, [n], "int32")), outShape);
 }

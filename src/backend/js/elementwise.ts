@@ -65,11 +65,36 @@ const BINARY: Record<BinaryOp, F2> = {
 };
 
 export function unary(op: UnaryOp, x: View, out: DType): TypedArray {
-  const f = UNARY[op];
   const v = x.data;
   const r = allocate(out, v.length);
-  for (let i = 0; i < v.length; i++) r[i] = f(v[i]!);
-  return r;
+  const n = v.length;
+  // The common ones as plain loops: a call through the table costs more
+  // than the operation (the call site sees every op, so V8 cannot inline).
+  switch (op) {
+    case "relu":
+      for (let i = 0; i < n; i++) {
+        const t = v[i]!;
+        r[i] = t > 0 ? t : 0;
+      }
+      return r;
+    case "neg":
+      for (let i = 0; i < n; i++) r[i] = -v[i]!;
+      return r;
+    case "square":
+      for (let i = 0; i < n; i++) r[i] = v[i]! * v[i]!;
+      return r;
+    case "sqrt":
+      for (let i = 0; i < n; i++) r[i] = Math.sqrt(v[i]!);
+      return r;
+    case "exp":
+      for (let i = 0; i < n; i++) r[i] = Math.exp(v[i]!);
+      return r;
+    default: {
+      const f = UNARY[op];
+      for (let i = 0; i < n; i++) r[i] = f(v[i]!);
+      return r;
+    }
+  }
 }
 
 export function binary(
@@ -85,17 +110,127 @@ export function binary(
   const n = sizeOf(outShape);
   const r = allocate(out, n);
   if (av.length === n && bv.length === n) {
-    for (let i = 0; i < n; i++) r[i] = f(av[i]!, bv[i]!);
+    if (!sameShape(op, av, bv, r)) {
+      for (let i = 0; i < n; i++) r[i] = f(av[i]!, bv[i]!);
+    }
   } else if (bv.length === 1 && av.length === n) {
-    const y = bv[0]!;
-    for (let i = 0; i < n; i++) r[i] = f(av[i]!, y);
+    if (!scalarRight(op, av, bv[0]!, r)) {
+      const y = bv[0]!;
+      for (let i = 0; i < n; i++) r[i] = f(av[i]!, y);
+    }
   } else if (av.length === 1 && bv.length === n) {
     const x = av[0]!;
     for (let i = 0; i < n; i++) r[i] = f(x, bv[i]!);
+  } else if (av.length === n && isTrailing(b.shape, outShape)) {
+    // b repeats along the leading axes (a bias added to every row).
+    if (!rowsRight(op, av, bv, r)) {
+      const m = bv.length;
+      for (let o = 0; o < n; o += m) {
+        for (let j = 0; j < m; j++) r[o + j] = f(av[o + j]!, bv[j]!);
+      }
+    }
   } else {
     broadcastLoop(f, a, b, outShape, r);
   }
   return r;
+}
+
+/**
+ * Whether `shape` is the trailing part of `outShape` after size-1 or
+ * missing leading axes, so that it repeats row after row.
+ */
+function isTrailing(shape: Shape, outShape: Shape): boolean {
+  const lead = outShape.length - shape.length;
+  let inner = true;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = shape[i]!;
+    if (inner && d === outShape[lead + i]) continue;
+    inner = false;
+    if (d !== 1) return false;
+  }
+  return true;
+}
+
+// The loops below spell out the common ops: a call through the op table
+// per element costs more than the operation (the call site sees every op,
+// so V8 cannot inline it). Each returns false for the ops it leaves to
+// the table.
+
+function sameShape(
+  op: BinaryOp,
+  av: TypedArray,
+  bv: TypedArray,
+  r: TypedArray,
+): boolean {
+  const n = r.length;
+  switch (op) {
+    case "add":
+      for (let i = 0; i < n; i++) r[i] = av[i]! + bv[i]!;
+      return true;
+    case "sub":
+      for (let i = 0; i < n; i++) r[i] = av[i]! - bv[i]!;
+      return true;
+    case "mul":
+      for (let i = 0; i < n; i++) r[i] = av[i]! * bv[i]!;
+      return true;
+    case "div":
+      for (let i = 0; i < n; i++) r[i] = av[i]! / bv[i]!;
+      return true;
+    default:
+      return false;
+  }
+}
+
+function scalarRight(
+  op: BinaryOp,
+  av: TypedArray,
+  y: number,
+  r: TypedArray,
+): boolean {
+  const n = r.length;
+  switch (op) {
+    case "add":
+      for (let i = 0; i < n; i++) r[i] = av[i]! + y;
+      return true;
+    case "sub":
+      for (let i = 0; i < n; i++) r[i] = av[i]! - y;
+      return true;
+    case "mul":
+      for (let i = 0; i < n; i++) r[i] = av[i]! * y;
+      return true;
+    case "div":
+      for (let i = 0; i < n; i++) r[i] = av[i]! / y;
+      return true;
+    case "greater":
+      for (let i = 0; i < n; i++) r[i] = av[i]! > y ? 1 : 0;
+      return true;
+    default:
+      return false;
+  }
+}
+
+function rowsRight(
+  op: BinaryOp,
+  av: TypedArray,
+  bv: TypedArray,
+  r: TypedArray,
+): boolean {
+  const n = r.length;
+  const m = bv.length;
+  switch (op) {
+    case "add":
+      for (let o = 0; o < n; o += m) {
+        for (let j = 0; j < m; j++) r[o + j] = av[o + j]! + bv[j]!;
+      }
+      return true;
+    case "mul":
+      for (let o = 0; o < n; o += m) {
+        for (let j = 0; j < m; j++) r[o + j] = av[o + j]! * bv[j]!;
+      }
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** Strides of `shape` seen through `outShape`, 0 on broadcast dimensions. */

@@ -159,16 +159,28 @@ export function scatterAdd(
   const dim = shape[axis]!;
   const inner = sizeOf(shape.slice(axis + 1));
   const m = indices.length;
-  const acc = new Float64Array(sizeOf(shape));
+  // Sums in float64, rounded once (float64 output: in place).
+  const acc = out === "float64" ? new Float64Array(sizeOf(shape)) : null;
+  const sums = acc ?? new Float64Array(sizeOf(shape));
   const u = updates.data;
-  for (let o = 0; o < outer; o++) {
-    for (let t = 0; t < m; t++) {
-      const dst = (o * dim + indices[t]!) * inner;
-      const src = (o * m + t) * inner;
-      for (let j = 0; j < inner; j++) acc[dst + j]! += u[src + j]!;
+  if (inner === 1) {
+    // One value per index (max pooling's gradient, gathers of scalars).
+    for (let o = 0; o < outer; o++) {
+      const base = o * dim;
+      const src = o * m;
+      for (let t = 0; t < m; t++) sums[base + indices[t]!]! += u[src + t]!;
+    }
+  } else {
+    for (let o = 0; o < outer; o++) {
+      for (let t = 0; t < m; t++) {
+        const dst = (o * dim + indices[t]!) * inner;
+        const src = (o * m + t) * inner;
+        for (let j = 0; j < inner; j++) sums[dst + j]! += u[src + j]!;
+      }
     }
   }
-  const r = allocate(out, acc.length);
-  r.set(acc);
+  if (acc !== null) return acc;
+  const r = allocate(out, sums.length);
+  r.set(sums);
   return r;
 }

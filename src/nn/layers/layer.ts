@@ -89,7 +89,6 @@ export interface CallOptions {
 /** A call's mask: one boolean tensor, one per input (null: none), or null. */
 export type Mask = Tensor | readonly (Tensor | null)[] | null;
 
-
 /**
  * The mask a layer attached to `t` (Keras's `_keras_mask`), or null: the
  * boolean tensor that says which timesteps of `t` are real.
