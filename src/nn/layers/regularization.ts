@@ -249,19 +249,20 @@ export class SpatialDropout1D extends Dropout {
 /** Options of SpatialDropout2D. */
 export interface SpatialDropout2DArgs extends SpatialDropout1DArgs {
   /**
-   * "channels_last" ([batch, rows, cols, channels], the default) or
-   * "channels_first" ([batch, channels, rows, cols]).
+   * "channelsLast" ([batch, rows, cols, channels], the default) or
+   * "channelsFirst" ([batch, channels, rows, cols]), as every layer spells
+   * it.
    */
-  dataFormat?: "channels_last" | "channels_first";
+  dataFormat?: "channelsLast" | "channelsFirst";
 }
 
 /**
  * Dropout of whole feature maps: each channel of an image is dropped in
  * all its positions together (mask [batch, 1, 1, channels] for
- * "channels_last"), the kept ones scaled by `1 / (1 - rate)`. Active only
+ * "channelsLast"), the kept ones scaled by `1 / (1 - rate)`. Active only
  * in training.
  *
- * Input shape: [batch, rows, cols, channels] ("channels_last", default)
+ * Input shape: [batch, rows, cols, channels] ("channelsLast", default)
  * or [batch, channels, rows, cols]. Output shape: the input's.
  *
  * @example
@@ -273,15 +274,15 @@ export interface SpatialDropout2DArgs extends SpatialDropout1DArgs {
  * ```
  */
 export class SpatialDropout2D extends Dropout {
-  readonly dataFormat: "channels_last" | "channels_first";
+  readonly dataFormat: "channelsLast" | "channelsFirst";
 
   constructor(args: SpatialDropout2DArgs) {
     checkArgs(args, "SpatialDropout2D");
-    const dataFormat = args.dataFormat ?? "channels_last";
-    if (dataFormat !== "channels_last" && dataFormat !== "channels_first") {
+    const dataFormat = args.dataFormat ?? "channelsLast";
+    if (dataFormat !== "channelsLast" && dataFormat !== "channelsFirst") {
       throw new ValueError(
-        'SpatialDropout2D: expected dataFormat "channels_last" or ' +
-          `"channels_first", got dataFormat=${show(dataFormat)}`,
+        'SpatialDropout2D: expected dataFormat "channelsLast" or ' +
+          `"channelsFirst", got dataFormat=${show(dataFormat)}`,
       );
     }
     super({ ...args, noiseShape: null });
@@ -299,7 +300,7 @@ export class SpatialDropout2D extends Dropout {
 
   protected override maskShape(x: Tensor): number[] {
     const [b, d1, , d3] = x.shape as [number, number, number, number];
-    return this.dataFormat === "channels_last" ? [b, 1, 1, d3] : [b, d1, 1, 1];
+    return this.dataFormat === "channelsLast" ? [b, 1, 1, d3] : [b, d1, 1, 1];
   }
 
   override getConfig(): Record<string, unknown> {
@@ -596,7 +597,7 @@ export function spatialDropout1D(args: SpatialDropout1DArgs): SpatialDropout1D {
  * ```ts
  * import * as tg from "tensorgrad";
  * const layer = tg.layers.spatialDropout2D({ rate: 0.2 });
- * console.log(layer.dataFormat); // channels_last
+ * console.log(layer.dataFormat); // channelsLast
  * ```
  */
 export function spatialDropout2D(args: SpatialDropout2DArgs): SpatialDropout2D {

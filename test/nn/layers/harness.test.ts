@@ -1080,8 +1080,7 @@ const VARIANTS: LayerSpec[] = [
     make: (dtype) =>
       new L.SpatialDropout2D({
         rate: 0.5,
-        // Unlike every other layer, SpatialDropout2D spells it Keras's way.
-        dataFormat: "channels_first",
+        dataFormat: "channelsFirst",
         seed: 8,
         dtype,
       }),

@@ -175,7 +175,7 @@ describe("SpatialDropout1D and SpatialDropout2D", () => {
     const first = tg.layers.spatialDropout2D({
       rate: 0.5,
       seed: 6,
-      dataFormat: "channels_first",
+      dataFormat: "channelsFirst",
     });
     const b = first
       .apply(tg.ones([4, 5, 3, 3]), TRAIN)
@@ -365,7 +365,7 @@ describe("shapes and configs", () => {
     [
       "SpatialDropout2D",
       () =>
-        tg.layers.spatialDropout2D({ rate: 0.2, dataFormat: "channels_first" }),
+        tg.layers.spatialDropout2D({ rate: 0.2, dataFormat: "channelsFirst" }),
     ],
     ["GaussianNoise", () => tg.layers.gaussianNoise({ stddev: 0.1, seed: 4 })],
     ["GaussianDropout", () => tg.layers.gaussianDropout({ rate: 0.1 })],
@@ -422,7 +422,7 @@ describe("shapes and configs", () => {
     assert.equal(d.getConfig().seed, 3);
     assert.equal(
       tg.layers.spatialDropout2D({ rate: 0.1 }).getConfig().dataFormat,
-      "channels_last",
+      "channelsLast",
     );
   });
 });
@@ -515,7 +515,7 @@ describe("errors", () => {
       () =>
         tg.layers.spatialDropout2D({ rate: 0.1, dataFormat: "nhwc" as never }),
       tg.ValueError,
-      'SpatialDropout2D: expected dataFormat "channels_last" or "channels_first", got dataFormat="nhwc"',
+      'SpatialDropout2D: expected dataFormat "channelsLast" or "channelsFirst", got dataFormat="nhwc"',
     ],
   ];
   for (const [name, f, Class, message] of cases) {
