@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Runs every benchmark in bench/ (each file but this one, in name order),
- * one after another.
+ * Runs every benchmark in bench/ (each file but this one that exports
+ * `run`, in name order), one after another.
  *
  * `npm run bench` builds the library, compiles bench/ with tsc into
  * bench/build/ and runs it with plain node, so that the numbers are those of
@@ -61,7 +61,8 @@ async function main(): Promise<void> {
   );
   for (const file of files) {
     const url = pathToFileURL(join(dir, file)).href;
-    const bench = (await import(url)) as Benchmark;
+    const bench = (await import(url)) as Partial<Benchmark>;
+    if (typeof bench.run !== "function") continue; // a helper module
     await bench.run();
     console.log("");
   }

@@ -225,7 +225,10 @@ function heapLines(heap: Heap): string[] {
 /** Loads TensorFlow.js on its cpu backend, without its Node.js hint. */
 async function loadTf(): Promise<typeof TF> {
   const tf = await import("@tensorflow/tfjs");
-  tf.env().set("IS_TEST", true);
+  // Prod mode, as TensorFlow.js runs in production; it also silences the
+  // "install tfjs-node" hint. (IS_TEST would silence it too, but it checks
+  // every kernel for leaked tensors, which would slow TF.js down.)
+  tf.enableProdMode();
   await tf.setBackend("cpu");
   return tf;
 }
