@@ -19,6 +19,8 @@ export default defineConfig(
     "**/node_modules/",
     "**/coverage/",
     "playground/build/",
+    // AssemblyScript (its own types and decorators), built by asc.
+    "src/backend/wasm/assembly/",
   ]),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,

@@ -7,6 +7,9 @@
 // Usage: node scripts/run-tests.mjs [filter...]
 //   With filters, only files whose path contains one of them are run.
 //
+// TENSORGRAD_BACKEND=wasm (or js) runs every file on that backend, through
+// test/backend-setup.ts.
+//
 // Reporter: `spec` for humans; under CI (process.env.CI set) `tap`, which
 // ends with the "# tests N / # pass N / # fail N" summary lines.
 import { spawnSync } from "node:child_process";
@@ -48,9 +51,19 @@ if (files.length === 0) {
 }
 
 const reporter = process.env.CI ? "tap" : "spec";
+const setup = process.env.TENSORGRAD_BACKEND
+  ? ["--import", "./test/backend-setup.ts"]
+  : [];
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", `--test-reporter=${reporter}`, ...files],
+  [
+    "--import",
+    "tsx",
+    ...setup,
+    "--test",
+    `--test-reporter=${reporter}`,
+    ...files,
+  ],
   { cwd: root, stdio: "inherit" },
 );
 if (result.error) {

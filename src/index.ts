@@ -14,7 +14,11 @@ export {
   NotImplementedError,
 } from "./core/errors.js";
 export { setSeed } from "./core/random.js";
-export { setBackend, getBackend } from "./backend/registry.js";
+export {
+  setBackend,
+  getBackend,
+  backendFallbacks,
+} from "./backend/registry.js";
 export * from "./ops/binary.js";
 export * from "./ops/cast.js";
 export * from "./ops/creation.js";

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The WebAssembly matrix product: float32 and float64 operands are copied
+ * into wasm memory once, every batch runs the packed, register-blocked
+ * kernel of assembly/gemm.ts, and the result is copied out. Small products
+ * (where the copies cost more than they save) run a TypeScript loop that
+ * gives the kernel's bits; other dtypes run the reference kernel.
+ *
+ * float32 accumulates in float32 (the reference accumulates in float64), so
+ * results differ from the "js" backend by rounding: about 1e-7 relative per
+ * term, growing with √k.
+ *
+ * Threads (a later step): the output rows split into one contiguous range
+ * per worker, each a multiple of the micro-kernel's 4 rows; every worker
+ * packs the B block itself (or one packs it into shared memory behind a
+ * barrier) and runs the ic/jr/ir loops over its own rows, so each output
+ * element is summed in the same order as on one thread and the results are
+ * the same to the bit.
+ */
+import type { DType, TypedArray } from "../../core/dtype.js";
+import { sizeOf, type Shape } from "../../core/shape.js";
+import type { View } from "../backend.js";
+import { broadcastStrides } from "../js/elementwise.js";
+import { jsBackend } from "../js/index.js";
+import { ensure, kernels } from "./kernels.js";
+
+/**
+ * Products with fewer multiply-adds than this run in TypeScript: below it
+ * the copies in and out cost more than the faster loops save. Measured
+ * (Node 20, float32 and float64): 4×4×4 breaks even, 4×8×8 runs 1.7–2.2
+ * times faster in wasm, 16×16×16 3–13 times. Matrix-vector products
+ * (n = 1) stay in TypeScript too, which is faster there. The TypeScript
+ * loop sums in the wasm kernel's order and precision, so a product's
+ * values do not depend on which path ran it (on the batch size, say);
+ * with relaxed SIMD (fused multiply-adds, which it cannot reproduce
+ * cheaply) every product runs in wasm.
+ */
+export const WASM_MIN_WORK = 128;
+
+/** The wasm kernel's depth blocking (SKC, DKC in assembly/gemm.ts). */
+const KC = 256;
+
+let wasmCalls = 0;
+
+/** How many products ran the wasm kernel since the start. @internal */
+export function wasmMatMulCalls(): number {
+  return wasmCalls;
+}
+
+/** Counts a call that ran the reference kernel, by reason. */
+export type CountFallback = (op: string) => void;
+
+export function makeMatMul(count: CountFallback) {
+  return function matMul(
+    a: View,
+    b: View,
+    transposeA: boolean,
+    transposeB: boolean,
+    outShape: Shape,
+    out: DType,
+  ): TypedArray {
+    const f32 =
+      out === "float32" &&
+      a.data instanceof Float32Array &&
+      b.data instanceof Float32Array;
+    const f64 =
+      out === "float64" &&
+      a.data instanceof Float64Array &&
+      b.data instanceof Float64Array;
+    const n = outShape[outShape.length - 1]!;
+    const ar = a.shape.length;
+    const k = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
+    if (!f32 && !f64) {
+      count(`(${out})`);
+      return jsBackend.matMul(a, b, transposeA, transposeB, outShape, out);
+    }
+    const small = sizeOf(outShape) * k < WASM_MIN_WORK || n === 1;
+    if (small && !kernels().relaxed) {
+      count("(small)");
+      return sameBitsMatMul(a, b, transposeA, transposeB, outShape, f32);
+    }
+    return wasmMatMul(a, b, transposeA, transposeB, outShape);
+  };
+}
+
+/**
+ * The wasm kernel whatever the size, for float32 or float64 operands of
+ * one dtype (the backend's matMul picks it for large products).
+ * @internal
+ */
+export function wasmMatMul(
+  a: View,
+  b: View,
+  transposeA: boolean,
+  transposeB: boolean,
+  outShape: Shape,
+): Float32Array | Float64Array {
+  const f32 = a.data instanceof Float32Array;
+  const rank = outShape.length;
+  const m = outShape[rank - 2]!;
+  const n = outShape[rank - 1]!;
+  const ar = a.shape.length;
+  const k = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
+  const es = f32 ? 4 : 8;
+  const batchShape = outShape.slice(0, -2);
+  const batches = sizeOf(batchShape);
+  const Arr = f32 ? Float32Array : Float64Array;
+  if (k === 0 || batches * m * n === 0) return new Arr(batches * m * n);
+  const { exports: w, work, dataStart } = kernels();
+  wasmCalls++;
+  const br = b.shape.length;
+  const aBatch = broadcastStrides(a.shape.slice(0, -2), batchShape).map(
+    (s) => s * a.shape[ar - 1]! * a.shape[ar - 2]!,
+  );
+  const bBatch = broadcastStrides(b.shape.slice(0, -2), batchShape).map(
+    (s) => s * b.shape[br - 1]! * b.shape[br - 2]!,
+  );
+  const aLen = a.data.length;
+  const bLen = b.data.length;
+  const cLen = batches * m * n;
+  const aPtr = dataStart;
+  const bPtr = aPtr + Math.ceil((aLen * es) / 16) * 16;
+  const cPtr = bPtr + Math.ceil((bLen * es) / 16) * 16;
+  ensure(w.memory, cPtr + cLen * es);
+  const buf = w.memory.buffer;
+  new Arr(buf, aPtr, aLen).set(a.data);
+  new Arr(buf, bPtr, bLen).set(b.data);
+  // Element (i, p) of op(A) is at i * ai + p * ap; (p, j) of op(B) at
+  // p * bp + j * bj.
+  const ai = transposeA ? 1 : k;
+  const ap = transposeA ? m : 1;
+  const bp = transposeB ? 1 : n;
+  const bj = transposeB ? k : 1;
+  const run = f32 ? w.gemmF32 : w.gemmF64;
+  const idx = new Array<number>(batchShape.length).fill(0);
+  let aOff = 0;
+  let bOff = 0;
+  for (let t = 0; t < batches; t++) {
+    run(
+      m,
+      n,
+      k,
+      aPtr + aOff * es,
+      ai,
+      ap,
+      bPtr + bOff * es,
+      bp,
+      bj,
+      cPtr + t * m * n * es,
+      n,
+      work,
+    );
+    for (let d = batchShape.length - 1; d >= 0; d--) {
+      idx[d]!++;
+      aOff += aBatch[d]!;
+      bOff += bBatch[d]!;
+      if (idx[d]! < batchShape[d]!) break;
+      aOff -= aBatch[d]! * idx[d]!;
+      bOff -= bBatch[d]! * idx[d]!;
+      idx[d] = 0;
+    }
+  }
+  return new Arr(buf, cPtr, cLen).slice();
+}
+
+const NO_BATCH: readonly number[] = [];
+
+/**
+ * The product in TypeScript with the wasm kernel's bits (without relaxed
+ * SIMD): each output element sums blocks of KC terms in increasing p, each
+ * block from zero, and adds the blocks in order; float32 rounds after
+ * every multiply and every add, as f32x4 arithmetic does.
+ */
+function sameBitsMatMul(
+  a: View,
+  b: View,
+  transposeA: boolean,
+  transposeB: boolean,
+  outShape: Shape,
+  f32: boolean,
+): Float32Array | Float64Array {
+  const rank = outShape.length;
+  const m = outShape[rank - 2]!;
+  const n = outShape[rank - 1]!;
+  const ar = a.shape.length;
+  const br = b.shape.length;
+  const k = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
+  // Plain matrices (the common small case) skip the batch bookkeeping.
+  const batchShape = rank === 2 ? NO_BATCH : outShape.slice(0, -2);
+  const batches = sizeOf(batchShape);
+  const aBatch =
+    rank === 2
+      ? NO_BATCH
+      : broadcastStrides(a.shape.slice(0, -2), batchShape).map(
+          (s) => s * a.shape[ar - 1]! * a.shape[ar - 2]!,
+        );
+  const bBatch =
+    rank === 2
+      ? NO_BATCH
+      : broadcastStrides(b.shape.slice(0, -2), batchShape).map(
+          (s) => s * b.shape[br - 1]! * b.shape[br - 2]!,
+        );
+  const ai = transposeA ? 1 : k;
+  const ap = transposeA ? m : 1;
+  const bp = transposeB ? 1 : n;
+  const bj = transposeB ? k : 1;
+  const av = a.data;
+  const bv = b.data;
+  const r = f32
+    ? new Float32Array(batches * m * n)
+    : new Float64Array(batches * m * n);
+  const fr = Math.fround;
+  const idx = rank === 2 ? [] : new Array<number>(batchShape.length).fill(0);
+  let aOff = 0;
+  let bOff = 0;
+  for (let t = 0; t < batches; t++) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let c = 0;
+        for (let p0 = 0; p0 < k; p0 += KC) {
+          const end = Math.min(k, p0 + KC);
+          let x = aOff + i * ai + p0 * ap;
+          let y = bOff + p0 * bp + j * bj;
+          let acc = 0;
+          if (f32) {
+            for (let p = p0; p < end; p++, x += ap, y += bp) {
+              acc = fr(acc + fr(av[x]! * bv[y]!));
+            }
+            c = p0 === 0 ? acc : fr(c + acc);
+          } else {
+            for (let p = p0; p < end; p++, x += ap, y += bp) {
+              acc += av[x]! * bv[y]!;
+            }
+            c = p0 === 0 ? acc : c + acc;
+          }
+        }
+        r[(t * m + i) * n + j] = c;
+      }
+    }
+    for (let d = batchShape.length - 1; d >= 0; d--) {
+      idx[d]!++;
+      aOff += aBatch[d]!;
+      bOff += bBatch[d]!;
+      if (idx[d]! < batchShape[d]!) break;
+      aOff -= aBatch[d]! * idx[d]!;
+      bOff -= bBatch[d]! * idx[d]!;
+      idx[d] = 0;
+    }
+  }
+  return r;
+}
