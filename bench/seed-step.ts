@@ -9,9 +9,10 @@
  *
  * Phases: set up both models from the same weights; warm up; time
  * interleaved rounds (the order alternates, weights are reset between
- * rounds, outside the timing) and report the median µs per step; then run
- * 100,000 tensorgrad steps and compare the heap after forced GCs at 10,000
- * and at 100,000 steps.
+ * rounds, outside the timing) and report the median µs per step; then, on
+ * the "js" and the "wasm" backend each, run 1,000,000 tensorgrad steps and
+ * compare the heap (and on "wasm" the WebAssembly memory) after forced GCs
+ * at 10,000 and at 1,000,000 steps.
  *
  * Run it with `npm run bench`, or alone with
  * `node --expose-gc --import tsx bench/seed-step.ts`. With `--profile N` it
@@ -164,26 +165,72 @@ function gcNow(): void {
   for (let i = 0; i < 3; i++) globalThis.gc!();
 }
 
+/** Steps before the first and the last memory reading. */
+const HEAP_FIRST = 10_000;
+const HEAP_LAST = 1_000_000;
+
+/** Memory readings of one backend, in bytes; `wasm` is null on "js". */
 interface Heap {
-  at10k: number;
-  at100k: number;
+  backend: string;
+  heap: [number, number];
+  wasm: [number, number] | null;
 }
 
-/** tensorgrad's heap after forced GCs, at 10,000 and 100,000 steps. */
-function measureHeap(): Heap {
-  const t = tensorgradTrainer();
-  const run = (from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      if (i % RESET_EVERY === 0) t.reset();
-      t.step(i);
-    }
-  };
-  run(0, 10_000);
-  gcNow();
-  const at10k = process.memoryUsage().heapUsed;
-  run(10_000, 100_000);
-  gcNow();
-  return { at10k, at100k: process.memoryUsage().heapUsed };
+/**
+ * The size of the wasm backend's WebAssembly memory, read from the loaded
+ * kernels module (the one the library itself imports: resolved next to
+ * "tensorgrad"'s entry point, so dist/ when compiled, src/ under tsx), or
+ * null when that module does not expose it in the expected shape.
+ */
+async function wasmMemoryReader(): Promise<() => number | null> {
+  interface KernelsModule {
+    kernels?: () => { exports?: { memory?: { buffer?: ArrayBuffer } } };
+  }
+  const url = new URL(
+    "./backend/wasm/kernels.js",
+    import.meta.resolve("tensorgrad"),
+  );
+  const mod = (await import(url.href)) as KernelsModule;
+  return () => mod.kernels?.().exports?.memory?.buffer?.byteLength ?? null;
+}
+
+/**
+ * tensorgrad's heap after forced GCs, at HEAP_FIRST and HEAP_LAST steps, on
+ * `name`'s backend; on "wasm" also the WebAssembly memory.
+ */
+function measureHeap(
+  name: "js" | "wasm",
+  wasmMemory: () => number | null,
+): Heap {
+  const previous = tg.getBackend();
+  tg.setBackend(name);
+  try {
+    const t = tensorgradTrainer();
+    const run = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        if (i % RESET_EVERY === 0) t.reset();
+        t.step(i);
+      }
+    };
+    const read = (): [number, number | null] => {
+      gcNow();
+      return [
+        process.memoryUsage().heapUsed,
+        name === "wasm" ? wasmMemory() : null,
+      ];
+    };
+    run(0, HEAP_FIRST);
+    const [heap0, wasm0] = read();
+    run(HEAP_FIRST, HEAP_LAST);
+    const [heap1, wasm1] = read();
+    return {
+      backend: name,
+      heap: [heap0, heap1],
+      wasm: wasm0 === null || wasm1 === null ? null : [wasm0, wasm1],
+    };
+  } finally {
+    tg.setBackend(previous);
+  }
 }
 
 const fmt = (x: number, digits = 1) => x.toFixed(digits).padStart(9);
@@ -210,15 +257,29 @@ function timingLines(timing: Timing): string[] {
   ];
 }
 
-function heapLines(heap: Heap): string[] {
-  const growth = heap.at100k / heap.at10k;
-  const ok = Math.abs(growth - 1) <= TARGET_HEAP;
+function heapLines(heaps: Heap[]): string[] {
+  const columns: { title: string; at: [number, number] | null }[] = [];
+  for (const h of heaps) {
+    columns.push({ title: `${h.backend} heap`, at: h.heap });
+    if (h.backend === "wasm") {
+      columns.push({ title: "wasm memory", at: h.wasm });
+    }
+  }
+  const cells = (f: (c: (typeof columns)[number]) => string) =>
+    columns.map((c) => f(c).padStart(13)).join("");
+  const ratio = (c: (typeof columns)[number]) =>
+    c.at ? c.at[1] / c.at[0] : NaN;
+  const ok = columns.every((c) => Math.abs(ratio(c) - 1) <= TARGET_HEAP);
+  const row = (label: string, f: (c: (typeof columns)[number]) => string) =>
+    `  ${label.padEnd(32)}${cells(f)}`;
+  const after = (n: number) =>
+    `after ${n.toLocaleString("en-US").padStart(9)} steps`;
   return [
-    `  tensorgrad heapUsed after forced GC          MB`,
-    `  after  10,000 steps                   ${mb(heap.at10k)}`,
-    `  after 100,000 steps                   ${mb(heap.at100k)}`,
-    `  ratio 100k / 10k: ${growth.toFixed(4)}`,
-    `    (target within ${TARGET_HEAP * 100}%: ${verdict(ok)})`,
+    row("tensorgrad after forced GC, MB", (c) => c.title),
+    row(after(HEAP_FIRST), (c) => (c.at ? mb(c.at[0]).trim() : "n/a")),
+    row(after(HEAP_LAST), (c) => (c.at ? mb(c.at[1]).trim() : "n/a")),
+    row("ratio 1M / 10k", (c) => (c.at ? ratio(c).toFixed(4) : "n/a")),
+    `    (target: each within ${TARGET_HEAP * 100}%: ${verdict(ok)})`,
   ];
 }
 
@@ -242,8 +303,14 @@ export async function run(): Promise<void> {
   const ours = tensorgradTrainer();
   const theirs = tfjsTrainer(tf, ours.initial);
   const timing = timeBoth(ours, theirs);
-  const heap = measureHeap();
-  console.log([...timingLines(timing), "", ...heapLines(heap)].join("\n"));
+  const wasmMemory = await wasmMemoryReader();
+  const heaps = [measureHeap("js", wasmMemory)];
+  try {
+    heaps.push(measureHeap("wasm", wasmMemory));
+  } catch (e) {
+    console.log(`seed-step: no "wasm" backend here: ${String(e)}`);
+  }
+  console.log([...timingLines(timing), "", ...heapLines(heaps)].join("\n"));
 }
 
 /** Only tensorgrad steps, for a profiler. */

@@ -62,17 +62,25 @@ function relativeError(a: number, b: number): number {
   return Number.isNaN(err) ? Infinity : err;
 }
 
-/** Asserts two loss curves agree within `rtol`; returns the worst error. */
-function agree(actual: number[], expected: number[], rtol: number): number {
+/**
+ * Asserts two loss curves agree within `rtol` (a number, or one per step,
+ * counted from 0); returns the worst error.
+ */
+function agree(
+  actual: number[],
+  expected: number[],
+  rtol: number | ((step: number) => number),
+): number {
   assert.equal(actual.length, expected.length);
   let worst = 0;
   actual.forEach((a, step) => {
     const err = relativeError(a, expected[step]!);
     worst = Math.max(worst, err);
+    const tol = typeof rtol === "number" ? rtol : rtol(step);
     assert.ok(
-      err <= rtol,
+      err <= tol,
       `loss after step ${step + 1}: ${a}, expected ${expected[step]} ` +
-        `(relative error ${err.toExponential(2)} > ${rtol})`,
+        `(relative error ${err.toExponential(2)} > ${tol})`,
     );
   });
   return worst;
@@ -192,9 +200,24 @@ describe("against TensorFlow.js, where the formulas agree (1e-5)", () => {
       () => tf.train.adagrad(0.1, 0.1),
     ],
   ];
+  // Plain RMSprop on this problem is chaotic from step 37 on: any float32
+  // rounding difference there grows about tenfold per step, to 1e-3–1e-1
+  // by step 42. Measured (relative loss error, steps 1–36 / worst after):
+  // float32 against float64 1.8e-7 / 8.6e-2; TensorFlow.js's wasm backend
+  // against its cpu one 2.2e-7 / 4.6e-2; tensorgrad "wasm" (float32 sums
+  // in the matrix product, in another order) against TensorFlow.js cpu
+  // 2.2e-7 / 4.4e-3; "js" with each gradient element scaled by a random
+  // 1 ± 2^-24, 30 seeds, 5.7e-7 / up to 7.9e-2 (median 2.7e-2). The "js"
+  // backend sums products in float64 and rounds once, as TensorFlow.js cpu
+  // does, so it gets the same bits and keeps 1e-5 throughout; another
+  // backend keeps 1e-5 up to step 36, then only 0.2 (the same curve to
+  // float32's chaos). The other optimizers stay within 1e-6 on "wasm".
+  const chaotic = (step: number) => (step < 36 ? 1e-5 : 0.2);
   for (const [name, ours, theirs] of cases) {
     test(name, (t) => {
-      const worst = agree(trainTensorgrad(ours()), trainTf(theirs()), 1e-5);
+      const rtol =
+        name === "rmsprop" && tg.getBackend() !== "js" ? chaotic : 1e-5;
+      const worst = agree(trainTensorgrad(ours()), trainTf(theirs()), rtol);
       t.diagnostic(`worst relative error ${worst.toExponential(2)}`);
     });
   }
