@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Compiles the AssemblyScript kernels in src/backend/wasm/assembly/ to
 // WebAssembly (optimised, 128-bit SIMD) with the assemblyscript compiler
-// from node_modules: no system toolchain. Two binaries are built, one with
-// plain SIMD and one with relaxed SIMD (fused multiply-add), and written as
+// from node_modules: no system toolchain. Four binaries are built: plain
+// SIMD and relaxed SIMD (fused multiply-add), each once with its own memory
+// and once importing a shared memory (`env.memory`, for threads: every
+// worker instantiates the same module on one memory). They are written as
 // base64 strings into src/backend/wasm/binary.generated.ts (gitignored), so
 // the backend loads in Node and browsers without fs or fetch.
 //
@@ -17,8 +19,15 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const entry = "src/backend/wasm/assembly/gemm.ts";
 const target = "src/backend/wasm/binary.generated.ts";
 
-/** @param {string[]} features @returns {Promise<Uint8Array>} */
-async function compile(features) {
+/** The shared memory's maximum, in 64 KiB pages (4 GiB, wasm32's limit). */
+const SHARED_MAX_PAGES = 65536;
+
+/**
+ * @param {string[]} features
+ * @param {boolean} shared import a shared memory
+ * @returns {Promise<Uint8Array>}
+ */
+async function compile(features, shared) {
   /** @type {Uint8Array | undefined} */
   let binary;
   const { error, stderr } = await asc.main(
@@ -38,6 +47,16 @@ async function compile(features) {
       "--use",
       "abort=",
       ...features.flatMap((f) => ["--enable", f]),
+      ...(shared
+        ? [
+            "--enable",
+            "threads",
+            "--importMemory",
+            "--sharedMemory",
+            "--maximumMemory",
+            String(SHARED_MAX_PAGES),
+          ]
+        : []),
     ],
     {
       readFile: (name, baseDir) => {
@@ -63,8 +82,12 @@ async function compile(features) {
 }
 
 process.chdir(root);
-const simd = await compile(["simd"]);
-const relaxed = await compile(["simd", "relaxed-simd"]);
+const [simd, relaxed, simdShared, relaxedShared] = await Promise.all([
+  compile(["simd"], false),
+  compile(["simd", "relaxed-simd"], false),
+  compile(["simd"], true),
+  compile(["simd", "relaxed-simd"], true),
+]);
 const b64 = (/** @type {Uint8Array} */ u) => Buffer.from(u).toString("base64");
 writeFileSync(
   target,
@@ -78,8 +101,18 @@ writeFileSync(
     "/** The same kernels with relaxed SIMD (fused multiply-add), base64. */",
     `export const relaxedBinary = "${b64(relaxed)}";`,
     "",
+    "/** The plain SIMD kernels importing a shared `env.memory`, base64. */",
+    `export const simdSharedBinary = "${b64(simdShared)}";`,
+    "",
+    "/** The relaxed SIMD kernels importing a shared `env.memory`, base64. */",
+    `export const relaxedSharedBinary = "${b64(relaxedShared)}";`,
+    "",
+    "/** The shared memory's maximum size in 64 KiB pages. */",
+    `export const sharedMaxPages = ${SHARED_MAX_PAGES};`,
+    "",
   ].join("\n"),
 );
 console.log(
-  `build-wasm: ${target} (simd ${simd.length} B, relaxed ${relaxed.length} B)`,
+  `build-wasm: ${target} (simd ${simd.length} B, relaxed ${relaxed.length} B,` +
+    ` shared ${simdShared.length} B / ${relaxedShared.length} B)`,
 );

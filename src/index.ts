@@ -19,6 +19,7 @@ export {
   getBackend,
   backendFallbacks,
 } from "./backend/registry.js";
+export { setThreads, getThreads } from "./backend/wasm/threads.js";
 export * from "./ops/binary.js";
 export * from "./ops/cast.js";
 export * from "./ops/creation.js";

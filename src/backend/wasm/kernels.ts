@@ -6,10 +6,23 @@
  * runs, and copies the result out into a new typed array, so tensors stay
  * ordinary garbage-collected arrays.
  *
- * Memory layout: [static data][workspace for the packed panels][A][B][C].
+ * Where the engine allows it (SharedArrayBuffer and wasm threads, as in
+ * Node; in browsers only when cross-origin isolated) the module imports a
+ * shared memory, so that worker threads (threads.ts) can instantiate the
+ * same module on it; otherwise it has a memory of its own and runs on one
+ * thread.
+ *
+ * Memory layout: [static data][the main thread's workspace][A][B][C]
+ * [the workers' workspaces, while a threaded product runs].
  */
 import { NotImplementedError } from "../../core/errors.js";
-import { relaxedBinary, simdBinary } from "./binary.generated.js";
+import {
+  relaxedBinary,
+  relaxedSharedBinary,
+  sharedMaxPages,
+  simdBinary,
+  simdSharedBinary,
+} from "./binary.generated.js";
 
 type Gemm = (
   m: number,
@@ -27,12 +40,18 @@ type Gemm = (
 ) => void;
 
 /** The parts of WebAssembly used here (the ES lib does not declare it). */
-interface Memory {
+export interface Memory {
+  /** A SharedArrayBuffer when shared (typed arrays take either). */
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
+  Memory: new (desc: {
+    initial: number;
+    maximum: number;
+    shared: boolean;
+  }) => Memory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (
     module: object,
@@ -57,6 +76,11 @@ export interface Kernels {
   readonly dataStart: number;
   /** True when built with relaxed SIMD (fused multiply-add). */
   readonly relaxed: boolean;
+  /**
+   * The compiled module and its shared memory, when the memory is shared
+   * (workers instantiate the module on it); null otherwise.
+   */
+  readonly shared: { module: object; memory: Memory } | null;
 }
 
 const PAGE = 65536;
@@ -111,13 +135,43 @@ function instantiate(): Kernels {
   }
   const relaxedBytes = relaxedBinary ? decode(relaxedBinary) : null;
   const relaxed = relaxedBytes !== null && wasm.validate(relaxedBytes);
+  const shared = instantiateShared(wasm, relaxed);
+  if (shared) return shared;
   const module = new wasm.Module(relaxed ? relaxedBytes : simd);
   const instance = new wasm.Instance(module, {});
   const exports = instance.exports as Exports;
   const work = align(exports.heapBase(), 64);
   const dataStart = align(work + exports.workspaceBytes(), 64);
   ensure(exports.memory, dataStart);
-  return { exports, work, dataStart, relaxed };
+  return { exports, work, dataStart, relaxed, shared: null };
+}
+
+/**
+ * The module on a shared memory, or null where the engine cannot (no
+ * SharedArrayBuffer, no wasm threads, or not cross-origin isolated).
+ */
+function instantiateShared(wasm: WasmApi, relaxed: boolean): Kernels | null {
+  if (typeof SharedArrayBuffer !== "function") return null;
+  const b64 = relaxed ? relaxedSharedBinary : simdSharedBinary;
+  if (!b64) return null;
+  try {
+    const bytes = decode(b64);
+    if (!wasm.validate(bytes)) return null;
+    const module = new wasm.Module(bytes);
+    const memory = new wasm.Memory({
+      initial: 1,
+      maximum: sharedMaxPages,
+      shared: true,
+    });
+    const instance = new wasm.Instance(module, { env: { memory } });
+    const exports = instance.exports as Exports;
+    const work = align(exports.heapBase(), 64);
+    const dataStart = align(work + exports.workspaceBytes(), 64);
+    ensure(memory, dataStart);
+    return { exports, work, dataStart, relaxed, shared: { module, memory } };
+  } catch {
+    return null;
+  }
 }
 
 /** Grows `memory` to at least `bytes`. */

@@ -10,12 +10,13 @@
  * results differ from the "js" backend by rounding: about 1e-7 relative per
  * term, growing with √k.
  *
- * Threads (a later step): the output rows split into one contiguous range
- * per worker, each a multiple of the micro-kernel's 4 rows; every worker
- * packs the B block itself (or one packs it into shared memory behind a
- * barrier) and runs the ic/jr/ir loops over its own rows, so each output
- * element is summed in the same order as on one thread and the results are
- * the same to the bit.
+ * Threads (threads.ts): a product with at least threadMinWork
+ * multiply-adds per batch splits its output rows into contiguous ranges
+ * (about four per thread), each starting at a multiple of the
+ * micro-kernel's 4 rows; the thread that takes a range packs the B block
+ * itself and runs the same loops over those rows, so each output element is
+ * summed in the same order as on one thread and the results are the same
+ * to the bit. Batches run one after another, each split this way.
  */
 import type { DType, TypedArray } from "../../core/dtype.js";
 import { sizeOf, type Shape } from "../../core/shape.js";
@@ -23,6 +24,7 @@ import type { View } from "../backend.js";
 import { broadcastStrides } from "../js/elementwise.js";
 import { jsBackend } from "../js/index.js";
 import { ensure, kernels } from "./kernels.js";
+import { parallelGemm } from "./threads.js";
 
 /**
  * Products with fewer multiply-adds than this run in TypeScript: below it
@@ -36,6 +38,25 @@ import { ensure, kernels } from "./kernels.js";
  * cheaply) every product runs in wasm.
  */
 export const WASM_MIN_WORK = 128;
+
+/**
+ * Products with at least this many multiply-adds per batch (m·n·k) run on
+ * several threads when there are any (`tg.setThreads`). Waking the workers
+ * costs about 1 µs (median; 10–20 µs at the 90th percentile, Node 20) and
+ * each range repacks its B block; 2^21 multiply-adds take 0.1–0.2 ms on one
+ * thread, so the overhead stays a few percent.
+ */
+let threadMinWork = 2 ** 21;
+
+/**
+ * Sets the least multiply-adds per batch that run threaded (tests set 0 to
+ * thread small products) and returns the previous value. @internal
+ */
+export function setThreadMinWork(n: number): number {
+  const previous = threadMinWork;
+  threadMinWork = n;
+  return previous;
+}
 
 /** The wasm kernel's depth blocking (SKC, DKC in assembly/gemm.ts). */
 const KC = 256;
@@ -106,7 +127,8 @@ export function wasmMatMul(
   const batches = sizeOf(batchShape);
   const Arr = f32 ? Float32Array : Float64Array;
   if (k === 0 || batches * m * n === 0) return new Arr(batches * m * n);
-  const { exports: w, work, dataStart } = kernels();
+  const kx = kernels();
+  const { exports: w, work, dataStart } = kx;
   wasmCalls++;
   const br = b.shape.length;
   const aBatch = broadcastStrides(a.shape.slice(0, -2), batchShape).map(
@@ -122,7 +144,7 @@ export function wasmMatMul(
   const bPtr = aPtr + Math.ceil((aLen * es) / 16) * 16;
   const cPtr = bPtr + Math.ceil((bLen * es) / 16) * 16;
   ensure(w.memory, cPtr + cLen * es);
-  const buf = w.memory.buffer;
+  let buf = w.memory.buffer;
   new Arr(buf, aPtr, aLen).set(a.data);
   new Arr(buf, bPtr, bLen).set(b.data);
   // Element (i, p) of op(A) is at i * ai + p * ap; (p, j) of op(B) at
@@ -135,21 +157,19 @@ export function wasmMatMul(
   const idx = new Array<number>(batchShape.length).fill(0);
   let aOff = 0;
   let bOff = 0;
+  const threaded = m * n * k >= threadMinWork;
+  const f64 = !f32;
+  const scratch = cPtr + cLen * es;
   for (let t = 0; t < batches; t++) {
-    run(
-      m,
-      n,
-      k,
-      aPtr + aOff * es,
-      ai,
-      ap,
-      bPtr + bOff * es,
-      bp,
-      bj,
-      cPtr + t * m * n * es,
-      n,
-      work,
-    );
+    const ap0 = aPtr + aOff * es;
+    const bp0 = bPtr + bOff * es;
+    const cp0 = cPtr + t * m * n * es;
+    if (
+      !threaded ||
+      !parallelGemm(kx, f64, m, n, k, ap0, ai, ap, bp0, bp, bj, cp0, n, scratch)
+    ) {
+      run(m, n, k, ap0, ai, ap, bp0, bp, bj, cp0, n, work);
+    }
     for (let d = batchShape.length - 1; d >= 0; d--) {
       idx[d]!++;
       aOff += aBatch[d]!;
@@ -160,6 +180,7 @@ export function wasmMatMul(
       idx[d] = 0;
     }
   }
+  buf = w.memory.buffer; // threads may have grown it
   return new Arr(buf, cPtr, cLen).slice();
 }
 

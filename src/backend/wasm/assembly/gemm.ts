@@ -15,8 +15,10 @@
  * (eight f64x2 accumulators). Built with relaxed SIMD, the multiply-adds
  * are `relaxed_madd` (fused where the machine has it).
  *
- * Memory is managed by the caller: no allocation happens here. The
- * workspace must hold `workspaceBytes()` bytes, 16-byte aligned.
+ * Memory is managed by the caller: no allocation happens here, and no
+ * static data is written. The workspace must hold `workspaceBytes()`
+ * bytes, 16-byte aligned; calls running at the same time on one shared
+ * memory need separate workspaces and must not write the same rows of C.
  */
 
 // float32 blocking.
@@ -32,14 +34,18 @@ const DKC: i32 = 256;
 const DMC: i32 = 64;
 const DNC: i32 = 2048;
 
-/** A tile for edge blocks (up to 1 KiB). */
-const TILE: usize = memory.data(1024, 16);
+/** Bytes of the tile for edge blocks, at the end of the workspace. */
+const TILE_BYTES: i32 = 1024;
 
-/** Bytes of workspace either product needs. */
+/**
+ * Bytes of workspace either product needs: the packed A block, the packed
+ * B block and a tile for edge blocks. There is no static scratch, so
+ * instances sharing one memory (threads) only need separate workspaces.
+ */
 export function workspaceBytes(): i32 {
   const s = (SMC * SKC + SKC * SNC) * 4;
   const d = (DMC * DKC + DKC * DNC) * 8;
-  return s > d ? s : d;
+  return (s > d ? s : d) + TILE_BYTES;
 }
 
 @inline
@@ -160,6 +166,7 @@ export function gemmF32(
 ): void {
   const pA = work;
   const pB = work + <usize>(SMC * SKC) * 4;
+  const tile = pB + <usize>(SKC * SNC) * 4;
   for (let jc = 0; jc < n; jc += SNC) {
     const nc = imin(SNC, n - jc);
     for (let pc = 0; pc < k; pc += SKC) {
@@ -179,11 +186,11 @@ export function gemmF32(
             if (mr == SMR && nr == SNR) {
               kernelF32(kc, pa, pb, cp, <usize>ldc * 4, add);
             } else {
-              kernelF32(kc, pa, pb, TILE, <usize>SNR * 4, false);
+              kernelF32(kc, pa, pb, tile, <usize>SNR * 4, false);
               for (let r = 0; r < mr; r++) {
                 for (let q = 0; q < nr; q++) {
                   const d = cp + <usize>(r * ldc + q) * 4;
-                  const v = load<f32>(TILE + <usize>(r * SNR + q) * 4);
+                  const v = load<f32>(tile + <usize>(r * SNR + q) * 4);
                   store<f32>(d, add ? load<f32>(d) + v : v);
                 }
               }
@@ -296,6 +303,7 @@ export function gemmF64(
 ): void {
   const pA = work;
   const pB = work + <usize>(DMC * DKC) * 8;
+  const tile = pB + <usize>(DKC * DNC) * 8;
   for (let jc = 0; jc < n; jc += DNC) {
     const nc = imin(DNC, n - jc);
     for (let pc = 0; pc < k; pc += DKC) {
@@ -315,11 +323,11 @@ export function gemmF64(
             if (mr == DMR && nr == DNR) {
               kernelF64(kc, pa, pb, cp, <usize>ldc * 8, add);
             } else {
-              kernelF64(kc, pa, pb, TILE, <usize>DNR * 8, false);
+              kernelF64(kc, pa, pb, tile, <usize>DNR * 8, false);
               for (let r = 0; r < mr; r++) {
                 for (let q = 0; q < nr; q++) {
                   const d = cp + <usize>(r * ldc + q) * 8;
-                  const v = load<f64>(TILE + <usize>(r * DNR + q) * 8);
+                  const v = load<f64>(tile + <usize>(r * DNR + q) * 8);
                   store<f64>(d, add ? load<f64>(d) + v : v);
                 }
               }
