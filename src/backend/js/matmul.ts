@@ -43,24 +43,16 @@ export function matMul(
     matVec(a.data, b.data, r, m, k, ai, ap, bp);
     return r;
   }
-  const batchShape = outShape.slice(0, -2);
-  const batches = sizeOf(batchShape);
-  const aBatch = broadcastStrides(a.shape.slice(0, -2), batchShape).map(
-    (s) => s * a.shape[ar - 1]! * a.shape[ar - 2]!,
-  );
-  const br = b.shape.length;
-  const bBatch = broadcastStrides(b.shape.slice(0, -2), batchShape).map(
-    (s) => s * b.shape[br - 1]! * b.shape[br - 2]!,
-  );
+  const offsets = batchOffsets(a.shape, b.shape, outShape);
+  const batches = offsets.count;
   const r = allocate(out, batches * m * n);
   const packed = m >= 4 && n >= 4 && m * n * k >= PACK_MIN_WORK;
   const acc = packed ? null : new Float64Array(n);
   const av = a.data;
   const bv = b.data;
-  const idx = new Array<number>(batchShape.length).fill(0);
-  let aOff = 0;
-  let bOff = 0;
   for (let t = 0; t < batches; t++) {
+    const aOff = offsets.a[t]!;
+    const bOff = offsets.b[t]!;
     if (acc === null) {
       const pa = panels(av, aOff, ai, ap, m, k);
       const pb = panels(bv, bOff, bj, bp, n, k);
@@ -76,17 +68,62 @@ export function matMul(
         r.set(acc, (t * m + i) * n);
       }
     }
+  }
+  return r;
+}
+
+/** Where each batch's matrices start in A and B, in elements. @internal */
+export interface BatchOffsets {
+  /** The number of batches (the product of the output's batch shape). */
+  readonly count: number;
+  readonly a: readonly number[];
+  readonly b: readonly number[];
+}
+
+const SINGLE: BatchOffsets = { count: 1, a: [0], b: [0] };
+
+/**
+ * The start of each batch's matrices in A and B, in the order of the
+ * output's batches, with the batch dimensions broadcast as NumPy does
+ * (operands of rank >= 2).
+ * @internal
+ */
+export function batchOffsets(
+  aShape: Shape,
+  bShape: Shape,
+  outShape: Shape,
+): BatchOffsets {
+  if (outShape.length === 2) return SINGLE;
+  const batchShape = outShape.slice(0, -2);
+  const strides = (shape: Shape) => {
+    const size = shape.at(-1)! * shape.at(-2)!;
+    return broadcastStrides(shape.slice(0, -2), batchShape).map(
+      (s) => s * size,
+    );
+  };
+  const aStep = strides(aShape);
+  const bStep = strides(bShape);
+  const count = sizeOf(batchShape);
+  const a = new Array<number>(count);
+  const b = new Array<number>(count);
+  const idx = new Array<number>(batchShape.length).fill(0);
+  let aOff = 0;
+  let bOff = 0;
+  for (let t = 0; t < count; t++) {
+    a[t] = aOff;
+    b[t] = bOff;
+    // Step the batch index like an odometer, last dimension fastest.
     for (let d = batchShape.length - 1; d >= 0; d--) {
       idx[d]!++;
-      aOff += aBatch[d]!;
-      bOff += bBatch[d]!;
+      aOff += aStep[d]!;
+      bOff += bStep[d]!;
       if (idx[d]! < batchShape[d]!) break;
-      aOff -= aBatch[d]! * idx[d]!;
-      bOff -= bBatch[d]! * idx[d]!;
+      aOff -= aStep[d]! * idx[d]!;
+      bOff -= bStep[d]! * idx[d]!;
       idx[d] = 0;
     }
   }
-  return r;
+  return { count, a, b };
 }
 
 /**

@@ -21,7 +21,7 @@
 import type { DType, TypedArray } from "../../core/dtype.js";
 import { sizeOf, type Shape } from "../../core/shape.js";
 import type { View } from "../backend.js";
-import { broadcastStrides } from "../js/elementwise.js";
+import { batchOffsets } from "../js/matmul.js";
 import { jsBackend } from "../js/index.js";
 import { ensure, kernels } from "./kernels.js";
 import { parallelGemm } from "./threads.js";
@@ -123,20 +123,13 @@ export function wasmMatMul(
   const ar = a.shape.length;
   const k = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
   const es = f32 ? 4 : 8;
-  const batchShape = outShape.slice(0, -2);
-  const batches = sizeOf(batchShape);
+  const offsets = batchOffsets(a.shape, b.shape, outShape);
+  const batches = offsets.count;
   const Arr = f32 ? Float32Array : Float64Array;
   if (k === 0 || batches * m * n === 0) return new Arr(batches * m * n);
   const kx = kernels();
   const { exports: w, work, dataStart } = kx;
   wasmCalls++;
-  const br = b.shape.length;
-  const aBatch = broadcastStrides(a.shape.slice(0, -2), batchShape).map(
-    (s) => s * a.shape[ar - 1]! * a.shape[ar - 2]!,
-  );
-  const bBatch = broadcastStrides(b.shape.slice(0, -2), batchShape).map(
-    (s) => s * b.shape[br - 1]! * b.shape[br - 2]!,
-  );
   const aLen = a.data.length;
   const bLen = b.data.length;
   const cLen = batches * m * n;
@@ -154,15 +147,12 @@ export function wasmMatMul(
   const bp = transposeB ? 1 : n;
   const bj = transposeB ? k : 1;
   const run = f32 ? w.gemmF32 : w.gemmF64;
-  const idx = new Array<number>(batchShape.length).fill(0);
-  let aOff = 0;
-  let bOff = 0;
   const threaded = m * n * k >= threadMinWork;
   const f64 = !f32;
   const scratch = cPtr + cLen * es;
   for (let t = 0; t < batches; t++) {
-    const ap0 = aPtr + aOff * es;
-    const bp0 = bPtr + bOff * es;
+    const ap0 = aPtr + offsets.a[t]! * es;
+    const bp0 = bPtr + offsets.b[t]! * es;
     const cp0 = cPtr + t * m * n * es;
     if (
       !threaded ||
@@ -170,21 +160,10 @@ export function wasmMatMul(
     ) {
       run(m, n, k, ap0, ai, ap, bp0, bp, bj, cp0, n, work);
     }
-    for (let d = batchShape.length - 1; d >= 0; d--) {
-      idx[d]!++;
-      aOff += aBatch[d]!;
-      bOff += bBatch[d]!;
-      if (idx[d]! < batchShape[d]!) break;
-      aOff -= aBatch[d]! * idx[d]!;
-      bOff -= bBatch[d]! * idx[d]!;
-      idx[d] = 0;
-    }
   }
   buf = w.memory.buffer; // threads may have grown it
   return new Arr(buf, cPtr, cLen).slice();
 }
-
-const NO_BATCH: readonly number[] = [];
 
 /**
  * The product in TypeScript with the wasm kernel's bits (without relaxed
@@ -204,23 +183,9 @@ function sameBitsMatMul(
   const m = outShape[rank - 2]!;
   const n = outShape[rank - 1]!;
   const ar = a.shape.length;
-  const br = b.shape.length;
   const k = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
-  // Plain matrices (the common small case) skip the batch bookkeeping.
-  const batchShape = rank === 2 ? NO_BATCH : outShape.slice(0, -2);
-  const batches = sizeOf(batchShape);
-  const aBatch =
-    rank === 2
-      ? NO_BATCH
-      : broadcastStrides(a.shape.slice(0, -2), batchShape).map(
-          (s) => s * a.shape[ar - 1]! * a.shape[ar - 2]!,
-        );
-  const bBatch =
-    rank === 2
-      ? NO_BATCH
-      : broadcastStrides(b.shape.slice(0, -2), batchShape).map(
-          (s) => s * b.shape[br - 1]! * b.shape[br - 2]!,
-        );
+  const offsets = batchOffsets(a.shape, b.shape, outShape);
+  const batches = offsets.count;
   const ai = transposeA ? 1 : k;
   const ap = transposeA ? m : 1;
   const bp = transposeB ? 1 : n;
@@ -231,10 +196,9 @@ function sameBitsMatMul(
     ? new Float32Array(batches * m * n)
     : new Float64Array(batches * m * n);
   const fr = Math.fround;
-  const idx = rank === 2 ? [] : new Array<number>(batchShape.length).fill(0);
-  let aOff = 0;
-  let bOff = 0;
   for (let t = 0; t < batches; t++) {
+    const aOff = offsets.a[t]!;
+    const bOff = offsets.b[t]!;
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let c = 0;
@@ -257,15 +221,6 @@ function sameBitsMatMul(
         }
         r[(t * m + i) * n + j] = c;
       }
-    }
-    for (let d = batchShape.length - 1; d >= 0; d--) {
-      idx[d]!++;
-      aOff += aBatch[d]!;
-      bOff += bBatch[d]!;
-      if (idx[d]! < batchShape[d]!) break;
-      aOff -= aBatch[d]! * idx[d]!;
-      bOff -= bBatch[d]! * idx[d]!;
-      idx[d] = 0;
     }
   }
   return r;
